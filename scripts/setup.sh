@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs everything coopreg needs on a fresh machine of this kind. Idempotent: each step
+# checks first, so a second run takes a few seconds.
+#   scripts/setup.sh          tools to build and run locally
+#   scripts/setup.sh --test   also what the tests need (Chromium, Python test clients)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+# Must equal the wasm-bindgen crate version pinned in Cargo.toml ("schema versions must match").
+WASM_BINDGEN_VERSION=0.2.130
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$("$root/.tools/bin/wasm-bindgen" --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into .tools (about 2 minutes, once)"
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --root "$root/.tools" --quiet
+fi
+
+if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages from package-lock.json"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "$want_test" = 1 ]; then
+  if [ ! -x /usr/bin/chromium ] || ! command -v named-checkzone >/dev/null; then
+    log "installing Debian chromium and bind9-utils (named-checkzone)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium bind9-utils >/dev/null
+  fi
+  if [ ! -x .tools/py/bin/python ]; then
+    log "creating the Python test environment in .tools/py"
+    python3 -m venv .tools/py
+  fi
+  if ! .tools/py/bin/python -c 'import centralnicreseller.apiconnector, idna' 2>/dev/null; then
+    log "installing the CentralNic Reseller Python SDK (the real reseller client) and idna"
+    .tools/py/bin/pip install --quiet --disable-pip-version-check --no-deps \
+      centralnicreseller-apiconnector==6.0.0 idna==3.18
+  fi
+fi
+log "ready"

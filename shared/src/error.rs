@@ -1,0 +1,232 @@
+//! The one error type of coopreg.
+//!
+//! Every rule reports a [`Problem`]: a stable [`ErrorCode`], the path of the field it concerns
+//! (`contacts.owner.email`, `nameservers[1]`), and a message that says what is wrong and what
+//! would be accepted. Inputs are checked whole, so a [`Problems`] list carries every problem
+//! at once. Each code maps once to an HTTP status, to a CentralNic Reseller result code and
+//! (through its message) to the UI; the shells never invent their own errors.
+
+use serde::{Deserialize, Serialize};
+
+/// Stable error codes. The `snake_case` string is the API contract: add codes, never rename.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    // --- shape of the input -------------------------------------------------------------
+    /// The body is not JSON, or not the JSON object expected.
+    MalformedInput,
+    /// The body is larger than accepted.
+    BodyTooLarge,
+    /// A field that must be present is missing or empty.
+    Required,
+    /// A field that is not part of this input.
+    UnknownField,
+    /// A field of the wrong JSON type.
+    WrongType,
+    /// A value longer than its limit.
+    TooLong,
+    /// A value that contains control characters.
+    ControlCharacter,
+    /// A value that is not in Unicode NFC.
+    NotNormalized,
+    /// A value that is syntactically wrong in a way no more specific code covers.
+    InvalidValue,
+
+    // --- state and permissions --------------------------------------------------------------
+    /// The object does not exist.
+    NotFound,
+    /// The object exists but belongs to someone else.
+    NotYours,
+    /// The name is already registered or being registered.
+    NameTaken,
+    /// The object's current status does not allow this command.
+    StatusProhibits,
+    /// The resulting registration term would exceed 10 years.
+    PeriodExceeded,
+    /// Login or session failed.
+    AuthenticationFailed,
+    /// Too many attempts; try later.
+    RateLimited,
+    /// The verification link is unknown, used or replaced.
+    TokenInvalid,
+    /// The verification link has expired.
+    TokenExpired,
+    /// A signed request whose signature is wrong, stale or replayed.
+    SignatureInvalid,
+    /// A request whose Idempotency-Key was used with a different body.
+    IdempotencyConflict,
+    /// Something went wrong on our side; nothing was changed.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The stable string form, as it appears in JSON (`"name_taken"`).
+    pub fn as_str(self) -> &'static str {
+        // Mirrors serde's `rename_all`; the test `as_str_matches_serde_name` keeps them equal.
+        match self {
+            ErrorCode::MalformedInput => "malformed_input",
+            ErrorCode::BodyTooLarge => "body_too_large",
+            ErrorCode::Required => "required",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::WrongType => "wrong_type",
+            ErrorCode::TooLong => "too_long",
+            ErrorCode::ControlCharacter => "control_character",
+            ErrorCode::NotNormalized => "not_normalized",
+            ErrorCode::InvalidValue => "invalid_value",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::NotYours => "not_yours",
+            ErrorCode::NameTaken => "name_taken",
+            ErrorCode::StatusProhibits => "status_prohibits",
+            ErrorCode::PeriodExceeded => "period_exceeded",
+            ErrorCode::AuthenticationFailed => "authentication_failed",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::TokenInvalid => "token_invalid",
+            ErrorCode::TokenExpired => "token_expired",
+            ErrorCode::SignatureInvalid => "signature_invalid",
+            ErrorCode::IdempotencyConflict => "idempotency_conflict",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status of the JSON API for this code.
+    pub fn http_status(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            MalformedInput | Required | UnknownField | WrongType | TooLong | ControlCharacter
+            | NotNormalized | InvalidValue | PeriodExceeded => 422,
+            BodyTooLarge => 413,
+            NotFound => 404,
+            NotYours => 403,
+            NameTaken | StatusProhibits | IdempotencyConflict => 409,
+            AuthenticationFailed | SignatureInvalid => 401,
+            RateLimited => 429,
+            TokenInvalid | TokenExpired => 410,
+            Internal => 500,
+        }
+    }
+
+    /// The CentralNic Reseller result code and its standard description.
+    pub fn reseller_result(self) -> (u16, &'static str) {
+        use ErrorCode::*;
+        match self {
+            Required => (504, "Missing required attribute"),
+            UnknownField => (503, "Invalid attribute name"),
+            MalformedInput | WrongType | ControlCharacter | NotNormalized => {
+                (505, "Invalid attribute value syntax")
+            }
+            TooLong | InvalidValue => (541, "Invalid attribute value"),
+            BodyTooLarge => (505, "Invalid attribute value syntax"),
+            NotFound => (545, "Object not found"),
+            NotYours => (531, "Authorization failed"),
+            NameTaken => (549, "Command failed; Object exists"),
+            StatusProhibits => (552, "Object status prohibits operation"),
+            PeriodExceeded => (556, "Billing failure; Max. Renewal period exceeded"),
+            AuthenticationFailed | SignatureInvalid => (530, "Authentication failed"),
+            RateLimited => (421, "Command failed due to server error. Client should try again"),
+            TokenInvalid | TokenExpired => (531, "Authorization failed"),
+            IdempotencyConflict => (549, "Command failed"),
+            Internal => (421, "Command failed due to server error. Client should try again"),
+        }
+    }
+}
+
+impl core::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One thing wrong with an input or a command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub code: ErrorCode,
+    /// Path of the field (`contacts.owner.email`, `nameservers[1]`); empty for the whole input.
+    pub field: String,
+    /// What is wrong and what is accepted, for a person.
+    pub message: String,
+    /// The canonical value to use instead, where there is one (e.g. a NFC or A-label form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+impl Problem {
+    pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            code,
+            field: field.into(),
+            message: message.into(),
+            suggestion: None,
+        }
+    }
+
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
+        self.suggestion = Some(suggestion.into());
+        self
+    }
+}
+
+/// Every problem of one input, in the order found. Serialises as `{"errors": [...]}`, the
+/// error body of the JSON API and of the browser's wasm validation alike.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problems {
+    pub errors: Vec<Problem>,
+}
+
+impl Problems {
+    pub fn one(problem: Problem) -> Self {
+        Problems {
+            errors: vec![problem],
+        }
+    }
+
+    pub fn push(&mut self, problem: Problem) {
+        self.errors.push(problem);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// `Ok(value)` when nothing was found wrong, else the problems.
+    pub fn into_result<T>(self, value: T) -> Result<T, Problems> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+
+    /// The HTTP status for the whole list: that of its first problem.
+    pub fn http_status(&self) -> u16 {
+        self.errors
+            .first()
+            .map_or(500, |problem| problem.code.http_status())
+    }
+}
+
+impl From<Problem> for Problems {
+    fn from(problem: Problem) -> Self {
+        Problems::one(problem)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_str_matches_serde_name() {
+        for code in [
+            ErrorCode::MalformedInput,
+            ErrorCode::NameTaken,
+            ErrorCode::PeriodExceeded,
+            ErrorCode::IdempotencyConflict,
+        ] {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(code.as_str().to_string())
+            );
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! coopreg's core: every rule of the .coop registration workflow, as pure functions.
+//!
+//! No I/O, no clock and no randomness of its own: time and random bytes are arguments, so the
+//! same inputs give the same outputs natively, in the Cloudflare Worker and in the browser
+//! (wasm). The shells (`worker/`, `web-ui/`) load state, call in here, and store or show what
+//! comes back.
+//!
+//! Where to start: [`model`] (the objects), [`error`] (the one error type and its mappings),
+//! [`validate`] (what an order or a reseller command may carry), [`lifecycle`] (what each
+//! command does to domains and contacts over time).
+
+pub mod error;
+pub mod model;
+pub mod validate;
+pub mod lifecycle;
+
+pub use error::{ErrorCode, Problem, Problems};

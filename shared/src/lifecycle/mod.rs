@@ -1,0 +1,1 @@
+//! Lifecycle rules: what each command does to domains and contacts over time.

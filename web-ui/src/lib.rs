@@ -1,0 +1,1 @@
+//! The browser side: the shared core exported to JavaScript with wasm-bindgen.
