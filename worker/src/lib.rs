@@ -1,1 +1,23 @@
-//! The Cloudflare Worker shell.
+//! coopreg's Cloudflare Worker: a thin shell around `coopreg-shared`.
+//!
+//! Each route loads what it needs from D1, calls the core, stores what the core returns and
+//! translates the result into HTTP. No business rule lives here. Map:
+//! - [`routes`]: the HTTP router, one module per area.
+//! - [`store`]: D1 access (the only place that writes SQL).
+//! - [`clock`]: "now" (movable only in the dev-tools build).
+//! - [`http`]: JSON responses and the core's error shape.
+
+use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
+
+mod clock;
+mod http;
+mod routes;
+mod store;
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    routes::handle(req, env).await
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, _env: Env, _ctx: ScheduleContext) {}

@@ -1,0 +1,38 @@
+//! JSON in and out, and the one mapping from the core's `Problems` to an HTTP response.
+
+use coopreg_shared::{ErrorCode, Problem, Problems};
+use serde::Serialize;
+use worker::{Response, Result};
+
+/// Bodies larger than this are refused before parsing.
+#[allow(dead_code)] // used by the API routes
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
+    let mut response = Response::from_json(body)?.with_status(status);
+    response.headers_mut().set("cache-control", "no-store")?;
+    Ok(response)
+}
+
+/// The core's error shape, `{"errors": [...]}`, with the status of its first problem.
+pub fn problems(problems: &Problems) -> Result<Response> {
+    json(problems.http_status(), problems)
+}
+
+pub fn problem(code: ErrorCode, field: &str, message: &str) -> Result<Response> {
+    problems(&Problems::one(Problem::new(code, field, message)))
+}
+
+pub fn not_found() -> Result<Response> {
+    problem(ErrorCode::NotFound, "", "No such page or resource.")
+}
+
+/// A server-side failure: logged (without request data) and answered without details.
+pub fn internal(context: &str, error: &worker::Error) -> Result<Response> {
+    worker::console_error!("internal error in {context}: {error}");
+    problem(
+        ErrorCode::Internal,
+        "",
+        "Something went wrong on our side; nothing was changed. Please try again.",
+    )
+}

@@ -1,0 +1,45 @@
+//! `GET /health`: version, build information and a D1 round trip.
+
+use serde::Serialize;
+use worker::{Env, Response, Result};
+
+use crate::{clock, http, store};
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    build: Build,
+    storage: store::StorageHealth,
+    now: String,
+}
+
+#[derive(Serialize)]
+struct Build {
+    commit: &'static str,
+    built_at: &'static str,
+    dev_tools: bool,
+}
+
+pub async fn get(env: &Env) -> Result<Response> {
+    let db = store::db(env)?;
+    let now = clock::now(&db).await?;
+    let storage = match store::health_round_trip(&db, now).await {
+        Ok(storage) => storage,
+        Err(error) => return http::internal("health", &error),
+    };
+    let body = Health {
+        status: if storage.ok { "ok" } else { "degraded" },
+        version: env!("CARGO_PKG_VERSION"),
+        build: Build {
+            commit: option_env!("COOPREG_GIT_COMMIT").unwrap_or("unknown"),
+            built_at: option_env!("COOPREG_BUILT_AT").unwrap_or("unknown"),
+            dev_tools: cfg!(feature = "dev-tools"),
+        },
+        storage,
+        now: chrono::DateTime::from_timestamp(now, 0)
+            .map(|at| at.to_rfc3339())
+            .unwrap_or_default(),
+    };
+    http::json(if body.storage.ok { 200 } else { 503 }, &body)
+}
