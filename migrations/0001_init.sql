@@ -83,3 +83,33 @@ CREATE TABLE health_probe (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   at INTEGER NOT NULL
 );
+
+-- Registry staff (staff console, staff API).
+CREATE TABLE staff (
+  id            TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+
+-- Sessions of resellers and staff; only the SHA-256 of the session id is stored.
+CREATE TABLE sessions (
+  id_hash     TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL,               -- reseller | staff
+  account_id  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL
+);
+
+-- Failed logins, for rate limiting (pruned as they age out).
+CREATE TABLE login_failures (
+  login TEXT NOT NULL,
+  at    INTEGER NOT NULL
+);
+CREATE INDEX login_failures_login ON login_failures (login, at);
+
+-- Signed decision callbacks already seen (replay protection), pruned after the window.
+CREATE TABLE callback_nonces (
+  signature TEXT PRIMARY KEY,
+  at        INTEGER NOT NULL
+);

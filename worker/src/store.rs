@@ -36,6 +36,7 @@ pub async fn health_round_trip(db: &D1Database, now: i64) -> Result<StorageHealt
     })
 }
 
+#[cfg(feature = "dev-tools")]
 #[derive(serde::Deserialize)]
 pub struct OutboxRow {
     pub id: String,
@@ -47,6 +48,7 @@ pub struct OutboxRow {
     pub created_at: i64,
 }
 
+#[cfg(feature = "dev-tools")]
 pub async fn outbox_recent(db: &D1Database, limit: u32) -> Result<Vec<OutboxRow>> {
     db.prepare(
         "SELECT id, to_addr, subject, raw, status, attempts, created_at
@@ -58,6 +60,7 @@ pub async fn outbox_recent(db: &D1Database, limit: u32) -> Result<Vec<OutboxRow>
     .results()
 }
 
+#[cfg(feature = "dev-tools")]
 pub async fn outbox_raw(db: &D1Database, id: &str) -> Result<Option<String>> {
     db.prepare("SELECT raw FROM outbox WHERE id = ?1")
         .bind(&[id.into()])?

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Registry administration from the command line.
+//
+//   node scripts/admin.mjs create-reseller --id ID --name NAME [--password PW] [--remote] [--persist-to DIR]
+//       Creates (or resets the password of) a reseller account. Prints the password once; only
+//       a salted PBKDF2-SHA256 hash is stored. --remote writes to the deployed D1 database.
+//   node scripts/admin.mjs create-staff --id ID --name NAME [--password PW] [--remote] [--persist-to DIR]
+//       The same for a registry staff account (staff console).
+import { pbkdf2Sync, randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+// workerd's WebCrypto caps PBKDF2 at 100,000 iterations; the worker verifies with WebCrypto.
+export const PBKDF2_ITERATIONS = 100_000;
+
+export function hashPassword(password, salt = randomBytes(16)) {
+  const hash = pbkdf2Sync(password, salt, PBKDF2_ITERATIONS, 32, "sha256");
+  return `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${salt.toString("base64")}$${hash.toString("base64")}`;
+}
+
+export function newPassword() {
+  return randomBytes(18).toString("base64url");
+}
+
+function sqlString(value) {
+  return `'${String(value).replaceAll("'", "''")}'`;
+}
+
+function parseArgs(argv) {
+  const args = { _: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--remote") args.remote = true;
+    else if (arg.startsWith("--")) args[arg.slice(2)] = argv[++i];
+    else args._.push(arg);
+  }
+  return args;
+}
+
+const ACCOUNT_TABLES = { "create-reseller": "resellers", "create-staff": "staff" };
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const table = ACCOUNT_TABLES[args._[0]];
+  if (!table || !args.id || !args.name || !/^[a-z0-9][a-z0-9._-]{1,31}$/.test(args.id)) {
+    console.error("usage: admin.mjs create-reseller|create-staff --id ID --name NAME [--password PW] [--remote] [--persist-to DIR]\n" +
+      "  ID: 2-32 characters a-z 0-9 . _ -, starting with a letter or digit");
+    process.exit(2);
+  }
+  const password = args.password ?? newPassword();
+  const now = Math.floor(Date.now() / 1000);
+  const sql = `INSERT INTO ${table} (id, name, password_hash, created_at) VALUES (${sqlString(args.id)}, ${sqlString(args.name)}, ${sqlString(hashPassword(password))}, ${now})
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash`;
+  const where = args.remote ? ["--remote"] : ["--local", ...(args["persist-to"] ? ["--persist-to", args["persist-to"]] : [])];
+  execFileSync(join(ROOT, "node_modules", ".bin", "wrangler"), ["d1", "execute", "DB", ...where, "--command", sql], {
+    cwd: ROOT, stdio: "pipe",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  });
+  console.log(JSON.stringify({ id: args.id, name: args.name, password }));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every test of coopreg: formatting and lints, Rust unit/property tests, the production build's
+# absence of dev tools, and the whole-system tests (real wrangler dev + local D1, Debian
+# Chromium via playwright-core, the official CentralNic Reseller Python SDK). Installs what is
+# missing first. The system tests start and stop their own servers on free ports.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_HIDE_BANNER=true
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "setup"
+scripts/setup.sh --test
+
+step "format and lints (native and wasm32)"
+cargo fmt --all -- --check
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+cargo clippy --quiet -p coopreg-worker -p coopreg-web-ui --target wasm32-unknown-unknown --features coopreg-worker/dev-tools -- -D warnings
+
+step "Rust tests"
+cargo test --quiet --workspace
+
+step "production build carries no dev tools"
+scripts/build.sh --production
+if grep -q "Local outbox" build/worker/index_bg.wasm; then
+  echo "the production worker contains dev-only code" >&2; exit 1
+fi
+echo "ok: no dev-only code in the production worker"
+
+step "whole-system tests (wrangler dev, D1, Chromium, reseller SDK)"
+scripts/build.sh
+node --test --test-concurrency=2 tests/

@@ -1,0 +1,135 @@
+// Starts the real worker under `wrangler dev` (workerd, local D1, local e-mail) for one test
+// file, on a free port with a fresh database, and always stops it: on `after`, on process
+// exit and on signals, also when a test fails.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after } from "node:test";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
+
+export const WRANGLER_ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  NO_COLOR: "1",
+  FORCE_COLOR: "0",
+};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const running = new Set();
+function stopAll() {
+  for (const child of running) {
+    try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
+  }
+  running.clear();
+}
+process.on("exit", stopAll);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => { stopAll(); process.exit(130); });
+}
+
+/**
+ * Starts a worker and registers its stop with `after`. Returns
+ * { url, stop, d1(sql) → rows, log() → text }.
+ * Needs `scripts/build.sh` to have run (the test command does it).
+ */
+export async function startWorker({ vars = {} } = {}) {
+  if (!existsSync(join(ROOT, "build", "worker", "index.js"))) {
+    throw new Error("build/worker is missing: run scripts/build.sh first");
+  }
+  const state = mkdtempSync(join(tmpdir(), "coopreg-test-"));
+  const port = await freePort();
+  execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state],
+    { cwd: ROOT, env: WRANGLER_ENV, stdio: "pipe" });
+  const url = `http://127.0.0.1:${port}`;
+  const varArgs = Object.entries({ PUBLIC_ORIGIN: url, ...vars })
+    .flatMap(([key, value]) => ["--var", `${key}:${value}`]);
+  const child = spawn(WRANGLER, [
+    "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0",
+    "--show-interactive-dev-session=false", "--persist-to", state, "--test-scheduled",
+    ...varArgs,
+  ], { cwd: ROOT, env: { ...WRANGLER_ENV, TMPDIR: state }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  running.add(child);
+  let output = "";
+  child.stdout.on("data", (chunk) => { output += chunk; });
+  child.stderr.on("data", (chunk) => { output += chunk; });
+
+  const stop = async () => {
+    if (!running.has(child)) return;
+    running.delete(child);
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+    rmSync(state, { recursive: true, force: true });
+  };
+  after(stop);
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) { await stop(); throw new Error(`wrangler dev did not become ready:\n${output}`); }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  const d1 = (sql) => {
+    const text = execFileSync(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql],
+      { cwd: ROOT, env: WRANGLER_ENV, stdio: "pipe" }).toString();
+    return JSON.parse(text)[0].results;
+  };
+  return { url, stop, d1, log: () => output, state };
+}
+
+/** JSON request helper: returns { status, body, headers }. */
+export async function api(url, path, { method = "GET", body, headers = {} } = {}) {
+  const init = { method, headers: { ...headers }, redirect: "manual" };
+  if (body !== undefined) {
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+    init.headers["content-type"] ??= "application/json";
+  }
+  const response = await fetch(url + path, init);
+  const text = await response.text();
+  let parsed = text;
+  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: response.status, body: parsed, headers: response.headers, text };
+}
+
+/** Moves the worker's test clock forward and runs the cron handler once. */
+export async function advanceDays(url, days) {
+  const clock = await api(url, "/dev/clock", { method: "POST", body: { advance_days: days } });
+  if (clock.status !== 200) throw new Error(`clock: ${clock.status} ${clock.text}`);
+  await runCron(url);
+  return clock.body;
+}
+
+export async function runCron(url) {
+  const response = await fetch(`${url}/__scheduled?cron=*/5+*+*+*+*`);
+  if (!response.ok) throw new Error(`cron: ${response.status}`);
+}
+
+/** The local outbox, newest first. */
+export async function outbox(url) {
+  const { body } = await api(url, "/dev/outbox.json");
+  return body;
+}
