@@ -10,7 +10,9 @@
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 mod clock;
+mod crypto;
 mod http;
+mod mail;
 mod routes;
 mod store;
 
