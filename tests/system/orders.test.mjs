@@ -1,0 +1,285 @@
+// Issue 4: the registration workflow at the edge, against real wrangler dev + D1.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { startWorker, api, advanceDays, outbox, ROOT } from "../harness.mjs";
+import { order, uniqueLabel } from "../fixtures.mjs";
+
+const worker = await startWorker({ vars: { CALLBACK_SECRET: "test-callback-secret" } });
+const url = worker.url;
+
+async function submit(body, key) {
+  const headers = key ? { "idempotency-key": key } : {};
+  return api(url, "/api/v1/orders", { method: "POST", body, headers });
+}
+
+async function status(orderId) {
+  const response = await api(url, `/api/v1/orders/${orderId}`);
+  assert.equal(response.status, 200, response.text);
+  return response.body;
+}
+
+/** The newest outbox message to `to` whose subject matches. */
+async function mailTo(to, subject) {
+  const messages = await outbox(url);
+  return messages.find((message) => message.to.includes(to) && subject.test(message.subject));
+}
+
+function verificationLink(message) {
+  const link = message.links.find((candidate) => candidate.includes("/verify/"));
+  assert.ok(link, `no verification link in ${JSON.stringify(message.links)}`);
+  return link;
+}
+
+async function answer(link, choice) {
+  const page = await fetch(link);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.match(html, /Confirm/);
+  const response = await fetch(`${link}/${choice}`, { method: "POST", redirect: "manual" });
+  assert.ok(response.status === 200 || response.status === 303, `answer: ${response.status}`);
+  return response;
+}
+
+function uniqueEmail() {
+  return `${uniqueLabel("reg")}@example.coop`;
+}
+
+test("submit → e-mail → open link → confirm → ACTIVE; the e-mail is valid MIME", async () => {
+  const email = uniqueEmail();
+  const created = await submit(order({ owner: { email } }));
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.body.status, "PROCESSING");
+  assert.match(created.body.order_id, /^[0-9a-f]{32}$/);
+  assert.equal(created.body.status_url, `/orders/${created.body.order_id}`);
+
+  const pending = await status(created.body.order_id);
+  assert.equal(pending.status, "PROCESSING");
+  assert.equal(pending.verification.state, "pending");
+  assert.ok(pending.verification.expires_at);
+  assert.ok(pending.history.length >= 1);
+
+  const message = await mailTo(email, /verif/i);
+  assert.ok(message, "verification e-mail in the outbox");
+  // Python's email package parses it as multipart/alternative with both parts and the link.
+  const parsed = JSON.parse(execFileSync("python3", ["-c", `
+import email, json, sys
+from email import policy
+msg = email.message_from_string(sys.stdin.read(), policy=policy.default)
+parts = [p.get_content_type() for p in msg.walk()]
+text = msg.get_body(preferencelist=("plain",)).get_content()
+print(json.dumps({"type": msg.get_content_type(), "parts": parts, "message_id": msg["Message-ID"],
+  "date": msg["Date"], "to": msg["To"], "from": msg["From"], "text": text}))
+`], { input: message.raw }).toString());
+  assert.equal(parsed.type, "multipart/alternative");
+  assert.ok(parsed.parts.includes("text/plain") && parsed.parts.includes("text/html"));
+  assert.match(parsed.message_id, /^<[^@]+@[^>]+>$/);
+  assert.ok(parsed.date);
+  assert.ok(parsed.to.includes(email));
+  const link = verificationLink(message);
+  assert.ok(parsed.text.includes(link), "the link is in the text part");
+  assert.ok(parsed.text.includes(created.body.domain.unicode), "the order details are in the mail");
+
+  await answer(link, "confirm");
+  const active = await status(created.body.order_id);
+  assert.equal(active.status, "ACTIVE");
+  assert.equal(active.verification.state, "verified");
+
+  // The token is single use.
+  const again = await fetch(link);
+  assert.equal(again.status, 410);
+  assert.match(await again.text(), /already been used|no longer valid/i);
+});
+
+test("a verified contact's second order is ACTIVE at once, with no e-mail", async () => {
+  const email = uniqueEmail();
+  const first = await submit(order({ owner: { email } }));
+  await answer(verificationLink(await mailTo(email, /verif/i)), "confirm");
+  const before = (await outbox(url)).filter((message) => message.to.includes(email)).length;
+  const second = await submit(order({ owner: { email } }));
+  assert.equal(second.status, 201, second.text);
+  assert.equal(second.body.status, "ACTIVE");
+  const after = (await outbox(url)).filter((message) => message.to.includes(email)).length;
+  // Only a confirmation of the first may have been added, never a new verification.
+  const verifications = (await outbox(url)).filter((message) => message.to.includes(email) && /verify your/i.test(message.subject));
+  assert.equal(verifications.length, 1);
+  assert.ok(after >= before);
+  assert.equal((await status(first.body.order_id)).status, "ACTIVE");
+});
+
+test("decline → serverHold", async () => {
+  const email = uniqueEmail();
+  const created = await submit(order({ owner: { email } }));
+  await answer(verificationLink(await mailTo(email, /verif/i)), "decline");
+  const held = await status(created.body.order_id);
+  assert.equal(held.status, "HELD");
+  assert.equal(held.hold_reason, "declined");
+  assert.equal(held.verification.state, "rejected");
+});
+
+test("reminder at day 7, serverHold at day 15, new link + confirm lifts the hold", async () => {
+  const email = uniqueEmail();
+  const created = await submit(order({ owner: { email } }));
+  assert.equal(created.status, 201, created.text);
+  const firstLink = verificationLink(await mailTo(email, /verif/i));
+
+  await advanceDays(url, 7);
+  assert.ok(await mailTo(email, /reminder/i), "reminder sent at day 7");
+  assert.equal((await status(created.body.order_id)).status, "PROCESSING");
+
+  await advanceDays(url, 8);
+  const held = await status(created.body.order_id);
+  assert.equal(held.status, "HELD");
+  assert.equal(held.hold_reason, "timeout");
+  assert.ok(await mailTo(email, /new link|on hold/i), "hold e-mail with how to get a new link");
+  // The old link has expired.
+  const expired = await fetch(firstLink);
+  assert.equal(expired.status, 410);
+
+  const resend = await api(url, `/api/v1/orders/${created.body.order_id}/resend`, { method: "POST" });
+  assert.equal(resend.status, 202, resend.text);
+  const fresh = verificationLink(await mailTo(email, /verif/i));
+  assert.notEqual(fresh, firstLink);
+  await answer(fresh, "confirm");
+  assert.equal((await status(created.body.order_id)).status, "ACTIVE");
+});
+
+test("staff reject holds every domain of the contact; approve releases them", async () => {
+  const email = uniqueEmail();
+  const owner = { email, organization: `Org ${uniqueLabel()}` };
+  const first = await submit(order({ owner }));
+  const second = await submit(order({ owner }));
+  assert.equal(second.status, 201, second.text);
+  const staff = JSON.parse(execFileSync("node", ["scripts/admin.mjs", "create-staff", "--id", "reviewer",
+    "--name", "Reviewer", "--persist-to", worker.state], { cwd: ROOT }).toString());
+  const auth = { authorization: `Basic ${Buffer.from(`reviewer:${staff.password}`).toString("base64")}` };
+  const handle = (await status(first.body.order_id)).owner_handle;
+  assert.ok(handle);
+
+  const unauthenticated = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "reject", reason: "not a co-operative" } });
+  assert.equal(unauthenticated.status, 401);
+
+  const rejected = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "reject", reason: "not a co-operative" }, headers: auth });
+  assert.equal(rejected.status, 200, rejected.text);
+  for (const created of [first, second]) {
+    const held = await status(created.body.order_id);
+    assert.equal(held.status, "HELD");
+    assert.equal(held.hold_reason, "rejected");
+    assert.ok(held.history.some((event) => event.actor.includes("reviewer")), "history names the staff member");
+  }
+});
+
+test("signed callback: a bad or replayed signature is refused and changes nothing", async () => {
+  const { createHmac } = await import("node:crypto");
+  const email = uniqueEmail();
+  const created = await submit(order({ owner: { email } }));
+  const handle = (await status(created.body.order_id)).owner_handle;
+  const body = JSON.stringify({ contact: handle, decision: "approve", reason: "checked by the verification service" });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const sign = (secret) => createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
+  const send = (signature, ts = timestamp) => api(url, "/api/v1/callbacks/verification", {
+    method: "POST", body, headers: { "x-coopreg-timestamp": ts, "x-coopreg-signature": signature },
+  });
+
+  const bad = await send(sign("wrong-secret"));
+  assert.equal(bad.status, 401);
+  assert.equal(bad.body.errors[0].code, "signature_invalid");
+  assert.equal((await status(created.body.order_id)).status, "PROCESSING");
+
+  const stale = await send(createHmac("sha256", "test-callback-secret").update(`1000.${body}`).digest("hex"), "1000");
+  assert.equal(stale.status, 401);
+
+  const good = await send(sign("test-callback-secret"));
+  assert.equal(good.status, 200, good.text);
+  assert.equal((await status(created.body.order_id)).status, "ACTIVE");
+
+  const replay = await send(sign("test-callback-secret"));
+  assert.equal(replay.status, 401);
+  assert.equal(replay.body.errors[0].code, "signature_invalid");
+});
+
+test("20 concurrent orders for one name give exactly one PROCESSING", async () => {
+  const domain = `${uniqueLabel("race")}.coop`;
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+    submit(order({ domain, owner: { email: `racer${i}-${uniqueLabel()}@example.coop` } }))));
+  const created = results.filter((result) => result.status === 201);
+  const taken = results.filter((result) => result.status === 409);
+  assert.equal(created.length, 1, JSON.stringify(results.map((result) => result.status)));
+  assert.equal(taken.length, 19);
+  for (const result of taken) assert.equal(result.body.errors[0].code, "name_taken");
+  const rows = worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${domain}'`);
+  assert.equal(rows[0].n, 1);
+});
+
+test("a retried order with the same Idempotency-Key gives the same order and one e-mail", async () => {
+  const email = uniqueEmail();
+  const body = order({ owner: { email } });
+  const key = `key-${uniqueLabel()}`;
+  const first = await submit(body, key);
+  const second = await submit(body, key);
+  assert.equal(first.status, 201, first.text);
+  assert.ok(second.status === 200 || second.status === 201, second.text);
+  assert.equal(second.body.order_id, first.body.order_id);
+  const mails = (await outbox(url)).filter((message) => message.to.includes(email));
+  assert.equal(mails.length, 1);
+  // The same key with another body is a conflict.
+  const conflict = await submit(order({ owner: { email } }), key);
+  assert.equal(conflict.status, 409);
+  assert.equal(conflict.body.errors[0].code, "idempotency_conflict");
+});
+
+test("availability: free, taken and invalid names", async () => {
+  const created = await submit(order());
+  const taken = await api(url, `/api/v1/availability?domain=${encodeURIComponent(created.body.domain.ascii)}`);
+  assert.equal(taken.status, 200);
+  assert.equal(taken.body.available, false);
+  const free = await api(url, `/api/v1/availability?domain=${uniqueLabel()}.coop`);
+  assert.equal(free.body.available, true);
+  const invalid = await api(url, "/api/v1/availability?domain=-bad-.coop");
+  assert.equal(invalid.status, 422);
+  assert.equal(invalid.body.errors[0].field, "domain");
+});
+
+test("bad input on every route: 4xx with the core's error shape, nothing stored", async () => {
+  const countDomains = () => worker.d1("SELECT COUNT(*) AS n FROM domains")[0].n;
+  const countOutbox = () => worker.d1("SELECT COUNT(*) AS n FROM outbox")[0].n;
+  const domainsBefore = countDomains();
+  const outboxBefore = countOutbox();
+  const cases = [
+    ["malformed JSON", "{\"domain\": ", 422, "malformed_input"],
+    ["wrong types", { ...order(), period: "one" }, 422, null],
+    ["unknown field", { ...order(), colour: "blue" }, 422, "unknown_field"],
+    ["huge body", JSON.stringify({ ...order(), pad: "x".repeat(200_000) }), 413, "body_too_large"],
+    ["not an object", "[1,2,3]", 422, null],
+    ["owner without organisation", order({ owner: { organization: "" } }), 422, null],
+  ];
+  for (const [name, body, expectedStatus, code] of cases) {
+    const response = await submit(body);
+    assert.equal(response.status, expectedStatus, `${name}: ${response.text}`);
+    assert.ok(Array.isArray(response.body.errors) && response.body.errors.length > 0, name);
+    for (const error of response.body.errors) {
+      assert.equal(typeof error.code, "string");
+      assert.equal(typeof error.field, "string");
+      assert.ok(error.message.length > 10, `${name}: a message that explains`);
+    }
+    if (code) assert.equal(response.body.errors[0].code, code, name);
+  }
+  const badToken = await fetch(`${url}/verify/not-a-real-token`);
+  assert.equal(badToken.status, 410);
+  assert.match(await badToken.text(), /not valid|no longer valid/i);
+  const badConfirm = await fetch(`${url}/verify/${"a".repeat(43)}/confirm`, { method: "POST" });
+  assert.equal(badConfirm.status, 410);
+  const unknownOrder = await api(url, "/api/v1/orders/00000000000000000000000000000000");
+  assert.equal(unknownOrder.status, 404);
+  assert.equal(unknownOrder.body.errors[0].code, "not_found");
+  assert.equal(countDomains(), domainsBefore);
+  assert.equal(countOutbox(), outboxBefore);
+});
+
+test("the OpenAPI document is served", async () => {
+  const { status: code, body } = await api(url, "/api/v1/openapi.json");
+  assert.equal(code, 200);
+  assert.match(body.openapi, /^3\./);
+  assert.ok(body.paths["/api/v1/orders"].post);
+  assert.ok(body.paths["/api/v1/orders/{order_id}"].get);
+});

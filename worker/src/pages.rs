@@ -1,0 +1,41 @@
+//! Server-rendered HTML pages (the verification page and its outcomes, the no-JavaScript
+//! form fallback). They use the classes of `web-ui/static/style.css`.
+
+use worker::{Response, Result};
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A complete page: `body` is trusted HTML built with [`escape`]d values.
+pub fn page(status: u16, title: &str, body: &str) -> Result<Response> {
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n\
+         <title>{title} — .coop registration</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n\
+         <body>\n<header class=\"site-header\"><a href=\"/\" class=\"brand\">.coop registration</a></header>\n\
+         <main id=\"main\">\n{body}\n</main>\n</body>\n</html>\n",
+        title = escape(title),
+    );
+    let mut response = Response::from_html(html)?.with_status(status);
+    let headers = response.headers_mut();
+    headers.set("cache-control", "no-store")?;
+    headers.set(
+        "content-security-policy",
+        "default-src 'self'; style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'",
+    )?;
+    Ok(response)
+}
