@@ -123,10 +123,16 @@ impl ErrorCode {
             StatusProhibits => (552, "Object status prohibits operation"),
             PeriodExceeded => (556, "Billing failure; Max. Renewal period exceeded"),
             AuthenticationFailed | SignatureInvalid => (530, "Authentication failed"),
-            RateLimited => (421, "Command failed due to server error. Client should try again"),
+            RateLimited => (
+                421,
+                "Command failed due to server error. Client should try again",
+            ),
             TokenInvalid | TokenExpired => (531, "Authorization failed"),
             IdempotencyConflict => (549, "Command failed"),
-            Internal => (421, "Command failed due to server error. Client should try again"),
+            Internal => (
+                421,
+                "Command failed due to server error. Client should try again",
+            ),
         }
     }
 }
