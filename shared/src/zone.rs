@@ -496,3 +496,371 @@ pub fn render_zone(
         summary,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(ascii: &str) -> DomainName {
+        DomainName {
+            ascii: ascii.to_string(),
+            unicode: ascii.to_string(),
+            language: None,
+        }
+    }
+
+    fn ns(host: &str, addresses: &[&str]) -> Nameserver {
+        Nameserver {
+            host: host.to_string(),
+            addresses: addresses.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    fn domain(ascii: &str, nameservers: Vec<Nameserver>, published: bool) -> ZoneDomain {
+        ZoneDomain {
+            name: name(ascii),
+            nameservers,
+            published,
+        }
+    }
+
+    fn config() -> ZoneConfig {
+        ZoneConfig {
+            apex_nameservers: vec![
+                ns("ns1.registry.example", &[]),
+                ns("b.nic.coop", &["2001:db8::53", "192.0.2.53"]),
+            ],
+            ..ZoneConfig::default()
+        }
+    }
+
+    fn body(domains: &[ZoneDomain]) -> Result<(String, ZoneSummary), Problem> {
+        let mut writer = ZoneWriter::new(config())?;
+        let mut text = String::new();
+        for d in domains {
+            writer.write_domain_into(d, &mut text)?;
+        }
+        Ok((text, writer.finish()))
+    }
+
+    #[test]
+    fn golden_small_zone() {
+        let domains = [
+            domain(
+                "a-b.coop",
+                vec![
+                    ns("ns2.a-b.coop", &["192.0.2.2", "2001:DB8:0:0::2"]),
+                    ns("ns.example.net", &["192.0.2.99"]),
+                ],
+                true,
+            ),
+            domain("a.coop", vec![ns("ns.example.net", &[])], true),
+            domain(
+                "held.coop",
+                vec![ns("ns1.held.coop", &["192.0.2.7"])],
+                false,
+            ),
+            domain(
+                "self.coop",
+                vec![ns("self.coop", &["192.0.2.8"]), ns("ns1.a-b.coop", &[])],
+                true,
+            ),
+        ];
+        let zone = render_zone(config(), &domains, &PreviousExport::default(), 20261126).unwrap();
+        let expected = "\
+$ORIGIN coop.
+$TTL 3600
+coop.\t3600\tIN\tSOA\ta.nic.coop. hostmaster.nic.coop. 2026112600 1800 900 1209600 3600
+coop.\t172800\tIN\tNS\tb.nic.coop.
+coop.\t172800\tIN\tNS\tns1.registry.example.
+b.nic.coop.\t3600\tIN\tA\t192.0.2.53
+b.nic.coop.\t3600\tIN\tAAAA\t2001:db8::53
+a-b.coop.\t3600\tIN\tNS\tns.example.net.
+a-b.coop.\t3600\tIN\tNS\tns2.a-b.coop.
+ns2.a-b.coop.\t3600\tIN\tA\t192.0.2.2
+ns2.a-b.coop.\t3600\tIN\tAAAA\t2001:db8::2
+a.coop.\t3600\tIN\tNS\tns.example.net.
+self.coop.\t3600\tIN\tNS\tns1.a-b.coop.
+self.coop.\t3600\tIN\tNS\tself.coop.
+self.coop.\t3600\tIN\tA\t192.0.2.8
+";
+        assert_eq!(zone.text, expected);
+        assert_eq!(zone.serial, 2026112600);
+        assert_eq!(zone.summary.published_domains, 3);
+        assert_eq!(zone.summary.skipped_domains, 1);
+        assert_eq!(zone.summary.body_records, 8);
+    }
+
+    #[test]
+    fn held_names_are_absent_and_do_not_change_the_hash() {
+        let published = domain("open.coop", vec![ns("ns1.open.coop", &["192.0.2.1"])], true);
+        let (with_held, with_summary) = body(&[
+            published.clone(),
+            domain(
+                "zheld.coop",
+                vec![ns("ns1.zheld.coop", &["192.0.2.2"])],
+                false,
+            ),
+        ])
+        .unwrap();
+        let (without_held, without_summary) = body(&[published]).unwrap();
+        assert!(!with_held.contains("zheld"), "{with_held}");
+        assert!(with_held.contains("open.coop.\t3600\tIN\tNS\tns1.open.coop.\n"));
+        assert_eq!(with_held, without_held);
+        assert_eq!(with_summary.content_hash, without_summary.content_hash);
+    }
+
+    #[test]
+    fn glue_only_for_hosts_inside_the_domain() {
+        let (text, _) = body(&[
+            domain(
+                "owner.coop",
+                vec![ns("ns.owner.coop", &["192.0.2.1"])],
+                true,
+            ),
+            domain(
+                "user.coop",
+                vec![
+                    // In the zone but in another domain: its glue belongs to owner.coop.
+                    ns("ns.owner.coop", &["192.0.2.1"]),
+                    // Outside the zone: never glued even if addresses are given.
+                    ns("ns.example.net", &["198.51.100.1"]),
+                    // A name that merely ends like the domain is not inside it.
+                    ns("ns.xuser.coop", &["192.0.2.9"]),
+                ],
+                true,
+            ),
+        ])
+        .unwrap();
+        let glue: Vec<&str> = text
+            .lines()
+            .filter(|line| line.contains("\tA\t") || line.contains("\tAAAA\t"))
+            .collect();
+        assert_eq!(glue, vec!["ns.owner.coop.\t3600\tIN\tA\t192.0.2.1"]);
+    }
+
+    #[test]
+    fn output_is_deterministic_whatever_the_order_inside_a_domain() {
+        let one = domain(
+            "x.coop",
+            vec![
+                ns("ns2.x.coop", &["2001:db8::1", "192.0.2.1"]),
+                ns("ns1.example.net", &[]),
+            ],
+            true,
+        );
+        let two = domain(
+            "x.coop",
+            vec![
+                ns("ns1.example.net", &[]),
+                ns("ns2.x.coop", &["192.0.2.1", "2001:db8::1", "192.0.2.1"]),
+            ],
+            true,
+        );
+        assert_eq!(body(&[one.clone()]).unwrap(), body(&[two]).unwrap());
+        assert_eq!(body(&[one.clone()]).unwrap(), body(&[one]).unwrap());
+    }
+
+    #[test]
+    fn refused_domains_leave_the_writer_unchanged() {
+        let cases: Vec<(ZoneDomain, &str, &str)> = vec![
+            (
+                domain("b.coop", vec![ns("ns.b.coop", &[])], true),
+                "domain.nameservers[0]",
+                "glue",
+            ),
+            (
+                domain("b.coop", vec![ns("ns.b.coop", &["300.1.1.1"])], true),
+                "domain.nameservers[0].addresses[0]",
+                "IPv4",
+            ),
+            (
+                domain("b.coop", vec![ns("NS.Example.net", &[])], true),
+                "domain.nameservers[0]",
+                "A-label",
+            ),
+            (
+                domain(
+                    "b.coop",
+                    vec![ns("ns.example.net\nevil.coop. 1 IN A 1.2.3.4", &[])],
+                    true,
+                ),
+                "domain.nameservers[0]",
+                "A-label",
+            ),
+            (
+                domain("b.coop", vec![], true),
+                "domain.nameservers",
+                "no name servers",
+            ),
+            (
+                domain("b.example", vec![ns("ns.example.net", &[])], true),
+                "domain.name",
+                "directly under",
+            ),
+            (
+                domain("x.b.coop", vec![ns("ns.example.net", &[])], true),
+                "domain.name",
+                "directly under",
+            ),
+            (
+                domain("a.coop", vec![ns("ns.example.net", &[])], true),
+                "domain.name",
+                "byte order",
+            ),
+            (
+                domain("a.coop", vec![ns("ns.example.net", &[])], false),
+                "domain.name",
+                "byte order",
+            ),
+        ];
+        for (bad, field, needle) in cases {
+            let mut writer = ZoneWriter::new(config()).unwrap();
+            let mut text = String::new();
+            writer
+                .write_domain_into(
+                    &domain("a.coop", vec![ns("ns.example.net", &[])], true),
+                    &mut text,
+                )
+                .unwrap();
+            let before = text.clone();
+            let problem = writer.write_domain_into(&bad, &mut text).unwrap_err();
+            assert_eq!(problem.code, ErrorCode::InvalidValue);
+            assert_eq!(problem.field, field, "{bad:?}");
+            assert!(problem.message.contains(needle), "{}", problem.message);
+            assert_eq!(text, before);
+            // The next valid domain is still accepted, and the refused one left no trace.
+            writer
+                .write_domain_into(
+                    &domain("c.coop", vec![ns("ns.example.net", &[])], true),
+                    &mut text,
+                )
+                .unwrap();
+            let summary = writer.finish();
+            assert_eq!(summary.published_domains, 2);
+            assert_eq!(summary.skipped_domains, 0);
+            let (expected, expected_summary) = body(&[
+                domain("a.coop", vec![ns("ns.example.net", &[])], true),
+                domain("c.coop", vec![ns("ns.example.net", &[])], true),
+            ])
+            .unwrap();
+            assert_eq!(text, expected);
+            assert_eq!(summary.content_hash, expected_summary.content_hash);
+        }
+    }
+
+    #[test]
+    fn invalid_configuration_is_refused() {
+        let cases: Vec<(ZoneConfig, &str)> = vec![
+            (
+                ZoneConfig {
+                    origin: "Coop".into(),
+                    ..config()
+                },
+                "zone.origin",
+            ),
+            (
+                ZoneConfig {
+                    hostmaster: "nobody".into(),
+                    ..config()
+                },
+                "zone.hostmaster",
+            ),
+            (
+                ZoneConfig {
+                    hostmaster: "a b@nic.coop".into(),
+                    ..config()
+                },
+                "zone.hostmaster",
+            ),
+            (
+                ZoneConfig {
+                    apex_nameservers: vec![],
+                    ..config()
+                },
+                "zone.apex_nameservers",
+            ),
+            (
+                ZoneConfig {
+                    apex_nameservers: vec![ns("a.nic.coop", &["not-an-ip"])],
+                    ..config()
+                },
+                "zone.apex_nameservers[0].addresses[0]",
+            ),
+        ];
+        for (bad, field) in cases {
+            let problem = ZoneWriter::new(bad).err().expect("refused");
+            assert_eq!(problem.field, field);
+        }
+    }
+
+    #[test]
+    fn hostmaster_dots_are_escaped() {
+        let header = ZoneConfig {
+            hostmaster: "dns.admin@nic.coop".into(),
+            ..config()
+        }
+        .header(1)
+        .unwrap();
+        assert!(header.contains(" dns\\.admin.nic.coop. 1 "), "{header}");
+    }
+
+    #[test]
+    fn hash_covers_everything_but_the_serial() {
+        let domains = [domain("a.coop", vec![ns("ns.example.net", &[])], true)];
+        let base = render_zone(config(), &domains, &PreviousExport::default(), 20261126).unwrap();
+        let later = render_zone(
+            config(),
+            &domains,
+            &PreviousExport {
+                serial: base.serial,
+                content_hash: base.summary.content_hash.clone(),
+            },
+            20261127,
+        )
+        .unwrap();
+        assert_eq!(later.serial, base.serial, "same content keeps the serial");
+        assert_eq!(later.text, base.text);
+        let retuned = render_zone(
+            ZoneConfig {
+                refresh: 3_600,
+                ..config()
+            },
+            &domains,
+            &PreviousExport {
+                serial: base.serial,
+                content_hash: base.summary.content_hash.clone(),
+            },
+            20261126,
+        )
+        .unwrap();
+        assert_ne!(retuned.summary.content_hash, base.summary.content_hash);
+        assert_eq!(retuned.serial, base.serial + 1);
+        let changed = body(&[domain("a.coop", vec![ns("ns2.example.net", &[])], true)]).unwrap();
+        assert_ne!(changed.1.content_hash, base.summary.content_hash);
+        assert_eq!(base.summary.content_hash.len(), 64);
+    }
+
+    #[test]
+    fn serial_increases_only_on_change() {
+        // (previous serial, previous hash, new hash, today, expected)
+        let cases = [
+            (0, "", "h1", 20261126, 2026112600),
+            (2026112600, "h1", "h1", 20261126, 2026112600),
+            (2026112600, "h1", "h1", 20261130, 2026112600),
+            (2026112600, "h1", "h2", 20261126, 2026112601),
+            (2026112601, "h2", "h3", 20261127, 2026112700),
+            (2026112699, "h1", "h2", 20261126, 2026112700),
+            (2030010100, "h1", "h2", 20261126, 2030010101),
+            (u32::MAX, "h1", "h2", 20261126, 0),
+            (7, "h1", "h2", 99_999_999, 8),
+        ];
+        for (previous, old_hash, new_hash, today, expected) in cases {
+            assert_eq!(
+                next_serial(previous, old_hash, new_hash, today),
+                expected,
+                "{previous} {today}"
+            );
+        }
+    }
+}
