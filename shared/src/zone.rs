@@ -657,8 +657,14 @@ self.coop.\t3600\tIN\tA\t192.0.2.8
             ],
             true,
         );
-        assert_eq!(body(&[one.clone()]).unwrap(), body(&[two]).unwrap());
-        assert_eq!(body(&[one.clone()]).unwrap(), body(&[one]).unwrap());
+        assert_eq!(
+            body(std::slice::from_ref(&one)).unwrap(),
+            body(&[two]).unwrap()
+        );
+        assert_eq!(
+            body(std::slice::from_ref(&one)).unwrap(),
+            body(&[one]).unwrap()
+        );
     }
 
     #[test]
