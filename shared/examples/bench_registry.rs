@@ -212,13 +212,25 @@ fn stream_escrow(domains: usize, day: u32, mut sink: impl FnMut(&str)) {
         sink(&writer.write_reseller(&reseller).expect("reseller"));
     }
     for index in 0..domains.div_ceil(2) {
-        sink(&writer.write_contact(&escrow_contact(index, day)).expect("contact"));
+        sink(
+            &writer
+                .write_contact(&escrow_contact(index, day))
+                .expect("contact"),
+        );
     }
     for index in 0..domains {
-        sink(&writer.write_domain(&escrow_domain(index, day)).expect("domain"));
+        sink(
+            &writer
+                .write_domain(&escrow_domain(index, day))
+                .expect("domain"),
+        );
     }
     for index in 0..domains {
-        sink(&writer.write_nameservers(&escrow_domain(index, day)).expect("ns"));
+        sink(
+            &writer
+                .write_nameservers(&escrow_domain(index, day))
+                .expect("ns"),
+        );
     }
     sink(&writer.finish().expect("counts match"));
 }
