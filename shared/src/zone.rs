@@ -30,6 +30,10 @@
 //! not directly under the origin or out of order, an unparsable glue address, an in-domain
 //! name server without glue (it could never be resolved). A refused domain leaves the writer
 //! unchanged, so the caller may log it and go on with the next one.
+//!
+//! Not checked here (it needs the whole zone): a published domain whose name server lies in
+//! another .coop domain that is held gets no glue for it, so that delegation is lame until
+//! the other domain is published again.
 
 use core::net::IpAddr;
 
@@ -59,7 +63,9 @@ pub struct ZoneConfig {
     pub apex_ns_ttl: u32,
     pub delegation_ttl: u32,
     pub glue_ttl: u32,
-    /// The apex NS set; addresses are written as glue only for hosts inside the zone.
+    /// The apex NS set; addresses are written as glue only for hosts inside the zone. Leave
+    /// them empty when the host's own domain (`nic.coop`) is delegated with glue in the zone,
+    /// or the glue would appear twice.
     pub apex_nameservers: Vec<Nameserver>,
 }
 
