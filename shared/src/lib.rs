@@ -7,11 +7,17 @@
 //!
 //! Where to start: [`model`] (the objects), [`error`] (the one error type and its mappings),
 //! [`validate`] (what an order or a reseller command may carry), [`lifecycle`] (what each
-//! command does to domains and contacts over time).
+//! command does to domains and contacts over time). The registry's outputs: [`zone`] (the
+//! delegation zone file), [`escrow`] (the daily deposit) and [`changes`] (what changed
+//! between two deposits, for registrant review).
 
+pub mod changes;
 pub mod error;
+pub mod escrow;
 pub mod lifecycle;
 pub mod model;
+pub mod rfc4180;
 pub mod validate;
+pub mod zone;
 
 pub use error::{ErrorCode, Problem, Problems};

@@ -122,11 +122,54 @@ pub struct ContactInfo {
 impl ContactInfo {
     /// A change to these fields of a verified owner starts re-verification (product.md).
     pub fn materially_differs(&self, other: &ContactInfo) -> bool {
-        self.organization != other.organization
-            || self.first_name != other.first_name
-            || self.last_name != other.last_name
-            || self.country != other.country
-            || !self.email.eq_ignore_ascii_case(&other.email)
+        !self.material_differences(other).is_empty()
+    }
+
+    /// The material fields that differ, in [`MaterialField::ALL`] order. E-mail addresses
+    /// differing only in ASCII case are the same mailbox in practice, so not a change.
+    pub fn material_differences(&self, other: &ContactInfo) -> Vec<MaterialField> {
+        MaterialField::ALL
+            .into_iter()
+            .filter(|field| match field {
+                MaterialField::Organization => self.organization != other.organization,
+                MaterialField::FirstName => self.first_name != other.first_name,
+                MaterialField::LastName => self.last_name != other.last_name,
+                MaterialField::Country => self.country != other.country,
+                MaterialField::Email => !self.email.eq_ignore_ascii_case(&other.email),
+            })
+            .collect()
+    }
+}
+
+/// The contact fields whose change makes a registrant need review again (product.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialField {
+    Organization,
+    FirstName,
+    LastName,
+    Country,
+    Email,
+}
+
+impl MaterialField {
+    pub const ALL: [MaterialField; 5] = [
+        MaterialField::Organization,
+        MaterialField::FirstName,
+        MaterialField::LastName,
+        MaterialField::Country,
+        MaterialField::Email,
+    ];
+
+    /// The field's name as used in JSON and in reports (`first_name`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaterialField::Organization => "organization",
+            MaterialField::FirstName => "first_name",
+            MaterialField::LastName => "last_name",
+            MaterialField::Country => "country",
+            MaterialField::Email => "email",
+        }
     }
 }
 

@@ -1,0 +1,1039 @@
+//! The daily escrow deposit: a FULL deposit in the spirit of RFC 8909 (container: watermark,
+//! id, type, counts) with RFC 9022's CSV model for the objects, written as a stream and read
+//! back for checking and for [`crate::changes`].
+//!
+//! Format: RFC 9022 puts each object type in its own CSV file inside an archive; we write one
+//! UTF-8 text file of sections instead, so the worker can stream it as one object. Each
+//! section is a `#name` line, a CSV header row naming the fields (RFC 9022's `<rdeCsv:fields>`;
+//! the reader checks it, so a format change cannot be misread), then RFC 4180 records (CRLF,
+//! quoting as in [`crate::rfc4180`]). Sections, in this order:
+//!
+//! ```text
+//! #deposit      tld,id,type,watermark,version        (one row; type FULL)
+//! #counts       object,count                          (reseller, contact, domain, nameserver)
+//! #resellers    id,name
+//! #contacts     handle,first_name,last_name,organization,street1,street2,street3,city,state,
+//!               postcode,country,phone,fax,email,reseller,verification
+//! #domains      name,uname,idn_language,roid,status,registrant,admin,tech,billing,reseller,
+//!               created,expires
+//! #nameservers  domain,host,addresses
+//! #end
+//! ```
+//!
+//! Values: times are RFC 3339 UTC (`2026-11-26T00:00:00Z`); `status` and `addresses` are
+//! space-separated lists; an empty optional field (organization, state, fax, admin, tech,
+//! billing, idn_language) reads back as `None`, and empty street lines are dropped. `#end`
+//! marks a complete file: a truncated deposit is refused.
+//!
+//! Counts come first, as in RFC 8909's header, so the caller supplies them up front
+//! (`SELECT COUNT(*)` per table) and [`DepositWriter`] checks each section against its
+//! declared count when the section ends; [`DepositWriter::finish`] refuses a deposit whose
+//! counts do not match (the data changed while it was being paged: run it again).
+//! Keys must come in strictly increasing byte order within a section (`ORDER BY` key), which
+//! makes the output deterministic and refuses duplicates without a memory cost; nameserver
+//! rows come in order of domain, a domain's hosts in their own order, each host once.
+//! Domains are thus paged twice: once for `#domains`, once for `#nameservers`.
+//!
+//! The writer holds only the header, the section state and the last key, so its memory does
+//! not grow with the registry. [`parse_deposit`] holds the whole deposit as structs (about the
+//! size of the file again, see `docs/benchmarks.md`) and refuses malformed input with the
+//! line and field: wrong section order or header row, a count that does not match, a
+//! duplicate key, a reference to a contact, reseller or domain that is not in the deposit,
+//! a bad time, language tag or verification state, text after `#end`, or a missing `#end`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, SecondsFormat};
+
+use crate::error::{ErrorCode, Problem};
+use crate::model::{ContactInfo, DomainName, IdnLanguage, Nameserver, Timestamp};
+use crate::rfc4180::{self, Row};
+
+/// The version of this file format, written in `#deposit`.
+pub const FORMAT_VERSION: &str = "1.0";
+
+/// The verification states a contact may be in (product.md), as written in `#contacts`.
+pub const VERIFICATION_STATES: [&str; 4] = ["unverified", "pending", "verified", "rejected"];
+
+const DEPOSIT_FIELDS: [&str; 5] = ["tld", "id", "type", "watermark", "version"];
+const COUNT_FIELDS: [&str; 2] = ["object", "count"];
+const RESELLER_FIELDS: [&str; 2] = ["id", "name"];
+const CONTACT_FIELDS: [&str; 16] = [
+    "handle",
+    "first_name",
+    "last_name",
+    "organization",
+    "street1",
+    "street2",
+    "street3",
+    "city",
+    "state",
+    "postcode",
+    "country",
+    "phone",
+    "fax",
+    "email",
+    "reseller",
+    "verification",
+];
+const DOMAIN_FIELDS: [&str; 12] = [
+    "name",
+    "uname",
+    "idn_language",
+    "roid",
+    "status",
+    "registrant",
+    "admin",
+    "tech",
+    "billing",
+    "reseller",
+    "created",
+    "expires",
+];
+const NAMESERVER_FIELDS: [&str; 3] = ["domain", "host", "addresses"];
+
+/// RFC 8909 deposit types; only FULL is produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DepositType {
+    Full,
+}
+
+impl DepositType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DepositType::Full => "FULL",
+        }
+    }
+}
+
+/// Objects per type, as declared in `#counts`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ObjectCounts {
+    pub resellers: u64,
+    pub contacts: u64,
+    pub domains: u64,
+    /// Nameserver rows: (domain, host) pairs.
+    pub nameservers: u64,
+}
+
+/// The deposit's header (RFC 8909 `<rde:deposit>` and RFC 9022 rdeHeader).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DepositHeader {
+    pub tld: String,
+    /// Unique per deposit, e.g. `coop_2026-11-26_full_S1_R0`.
+    pub id: String,
+    pub deposit_type: DepositType,
+    /// The point in time the data reflects.
+    pub watermark: Timestamp,
+    pub counts: ObjectCounts,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EscrowReseller {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EscrowContact {
+    pub handle: String,
+    pub info: ContactInfo,
+    /// The sponsoring reseller's id.
+    pub reseller: String,
+    /// One of [`VERIFICATION_STATES`].
+    pub verification: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EscrowDomain {
+    /// A-label, U-label and IDN language.
+    pub name: DomainName,
+    /// Repository object id.
+    pub roid: String,
+    /// EPP status values (`ok`, `serverHold`, …).
+    pub statuses: Vec<String>,
+    /// The owner contact's handle.
+    pub registrant: String,
+    pub admin: Option<String>,
+    pub tech: Option<String>,
+    pub billing: Option<String>,
+    /// The sponsoring reseller's id.
+    pub reseller: String,
+    pub created: Timestamp,
+    pub expires: Timestamp,
+    /// Written in `#nameservers`, one row per host.
+    pub nameservers: Vec<Nameserver>,
+}
+
+/// A whole deposit, as [`parse_deposit`] reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deposit {
+    pub header: DepositHeader,
+    pub resellers: Vec<EscrowReseller>,
+    pub contacts: Vec<EscrowContact>,
+    pub domains: Vec<EscrowDomain>,
+}
+
+/// The object sections, in file order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Section {
+    Resellers,
+    Contacts,
+    Domains,
+    Nameservers,
+}
+
+impl Section {
+    const ALL: [Section; 4] = [
+        Section::Resellers,
+        Section::Contacts,
+        Section::Domains,
+        Section::Nameservers,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Section::Resellers => "resellers",
+            Section::Contacts => "contacts",
+            Section::Domains => "domains",
+            Section::Nameservers => "nameservers",
+        }
+    }
+
+    /// The object name in `#counts`.
+    fn object(self) -> &'static str {
+        match self {
+            Section::Resellers => "reseller",
+            Section::Contacts => "contact",
+            Section::Domains => "domain",
+            Section::Nameservers => "nameserver",
+        }
+    }
+
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            Section::Resellers => &RESELLER_FIELDS,
+            Section::Contacts => &CONTACT_FIELDS,
+            Section::Domains => &DOMAIN_FIELDS,
+            Section::Nameservers => &NAMESERVER_FIELDS,
+        }
+    }
+
+    fn declared(self, counts: &ObjectCounts) -> u64 {
+        match self {
+            Section::Resellers => counts.resellers,
+            Section::Contacts => counts.contacts,
+            Section::Domains => counts.domains,
+            Section::Nameservers => counts.nameservers,
+        }
+    }
+}
+
+fn invalid(field: impl Into<String>, message: impl Into<String>) -> Problem {
+    Problem::new(ErrorCode::InvalidValue, field, message)
+}
+
+fn format_time(field: &str, time: Timestamp) -> Result<String, Problem> {
+    DateTime::from_timestamp(time, 0)
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .ok_or_else(|| invalid(field, format!("{time} is outside the range of dates")))
+}
+
+fn parse_time(field: &str, text: &str) -> Result<Timestamp, Problem> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp())
+        .map_err(|_| {
+            invalid(
+                field,
+                format!("`{text}` is not an RFC 3339 time such as 2026-11-26T00:00:00Z"),
+            )
+        })
+}
+
+/// A value written into a space-separated list must be one non-empty word.
+fn check_word(field: &str, value: &str) -> Result<(), Problem> {
+    if value.is_empty() || value.chars().any(char::is_whitespace) {
+        return Err(invalid(
+            field,
+            format!(
+                "`{value}` must be one non-empty word (it is written in a space-separated list)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_key(field: &str, value: &str) -> Result<(), Problem> {
+    if value.is_empty() {
+        return Err(Problem::new(
+            ErrorCode::Required,
+            field,
+            "a key may not be empty",
+        ));
+    }
+    Ok(())
+}
+
+fn optional(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("")
+}
+
+/// Writes a deposit section by section, handing back text chunks.
+pub struct DepositWriter {
+    counts: ObjectCounts,
+    /// The section rows are being written to.
+    section: Section,
+    written: u64,
+    /// The last key of the current section (for nameservers: the domain).
+    last_key: Option<String>,
+    /// Hosts already written for the current nameserver domain (at most 13).
+    hosts_of_domain: Vec<String>,
+    finished: bool,
+}
+
+impl DepositWriter {
+    /// Checks the header and returns the writer and the first chunk (`#deposit`, `#counts`,
+    /// and the opening of `#resellers`).
+    pub fn new(header: &DepositHeader) -> Result<(DepositWriter, String), Problem> {
+        check_key("deposit.tld", &header.tld)?;
+        check_key("deposit.id", &header.id)?;
+        let watermark = format_time("deposit.watermark", header.watermark)?;
+        let mut out = String::from("#deposit\r\n");
+        rfc4180::write_record(&mut out, &DEPOSIT_FIELDS);
+        rfc4180::write_record(
+            &mut out,
+            &[
+                &header.tld,
+                &header.id,
+                header.deposit_type.as_str(),
+                &watermark,
+                FORMAT_VERSION,
+            ],
+        );
+        out.push_str("#counts\r\n");
+        rfc4180::write_record(&mut out, &COUNT_FIELDS);
+        for section in Section::ALL {
+            let count = section.declared(&header.counts).to_string();
+            rfc4180::write_record(&mut out, &[section.object(), &count]);
+        }
+        let writer = DepositWriter {
+            counts: header.counts,
+            section: Section::Resellers,
+            written: 0,
+            last_key: None,
+            hosts_of_domain: Vec::new(),
+            finished: false,
+        };
+        open_section(&mut out, Section::Resellers);
+        Ok((writer, out))
+    }
+
+    /// Closes sections up to `target`, checking their counts, and opens `target`.
+    fn enter(&mut self, target: Section, out: &mut String) -> Result<(), Problem> {
+        if self.finished {
+            return Err(invalid("deposit", "the deposit is already finished"));
+        }
+        if target < self.section {
+            return Err(invalid(
+                format!("deposit.{}", target.name()),
+                format!(
+                    "{} must be written before {}: sections go resellers, contacts, domains, \
+                     nameservers",
+                    target.name(),
+                    self.section.name()
+                ),
+            ));
+        }
+        while self.section < target {
+            self.close_section()?;
+            let next = Section::ALL
+                .into_iter()
+                .find(|s| *s > self.section)
+                .unwrap_or(target);
+            self.section = next;
+            self.written = 0;
+            self.last_key = None;
+            self.hosts_of_domain.clear();
+            open_section(out, next);
+        }
+        Ok(())
+    }
+
+    fn close_section(&self) -> Result<(), Problem> {
+        let declared = self.section.declared(&self.counts);
+        if self.written != declared {
+            return Err(invalid(
+                format!("deposit.counts.{}", self.section.object()),
+                format!(
+                    "{} {} rows were written but the header declares {declared}; the data \
+                     changed while it was paged, so write the deposit again",
+                    self.written,
+                    self.section.object()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks `key` comes strictly after the previous key of the section.
+    fn check_order(&self, field: &str, key: &str) -> Result<(), Problem> {
+        check_key(field, key)?;
+        if let Some(last) = &self.last_key {
+            if key <= last.as_str() {
+                return Err(invalid(
+                    field,
+                    format!(
+                        "`{key}` comes after `{last}`: {} must be given once each, in byte \
+                         order of their key",
+                        self.section.name()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `render` for a row of `section`; the writer changes only if it succeeds.
+    fn row(
+        &mut self,
+        section: Section,
+        render: impl FnOnce(&Self, &mut String) -> Result<(), Problem>,
+    ) -> Result<String, Problem> {
+        let mut out = String::new();
+        let saved = (
+            self.section,
+            self.written,
+            self.last_key.clone(),
+            self.hosts_of_domain.clone(),
+        );
+        let result = self
+            .enter(section, &mut out)
+            .and_then(|()| render(self, &mut out));
+        match result {
+            Ok(()) => {
+                self.written += 1;
+                Ok(out)
+            }
+            Err(problem) => {
+                // Entering may have moved on to a later section: undo it.
+                (
+                    self.section,
+                    self.written,
+                    self.last_key,
+                    self.hosts_of_domain,
+                ) = saved;
+                Err(problem)
+            }
+        }
+    }
+
+    pub fn write_reseller(&mut self, reseller: &EscrowReseller) -> Result<String, Problem> {
+        let chunk = self.row(Section::Resellers, |writer, out| {
+            writer.check_order("reseller.id", &reseller.id)?;
+            rfc4180::write_record(out, &[&reseller.id, &reseller.name]);
+            Ok(())
+        })?;
+        self.last_key = Some(reseller.id.clone());
+        Ok(chunk)
+    }
+
+    pub fn write_contact(&mut self, contact: &EscrowContact) -> Result<String, Problem> {
+        let chunk = self.row(Section::Contacts, |writer, out| {
+            writer.check_order("contact.handle", &contact.handle)?;
+            let info = &contact.info;
+            if info.street.len() > 3 {
+                return Err(invalid(
+                    "contact.street",
+                    format!(
+                        "{} street lines; a contact has at most 3",
+                        info.street.len()
+                    ),
+                ));
+            }
+            check_verification("contact.verification", &contact.verification)?;
+            let street = |index: usize| info.street.get(index).map_or("", String::as_str);
+            rfc4180::write_record(
+                out,
+                &[
+                    &contact.handle,
+                    &info.first_name,
+                    &info.last_name,
+                    optional(&info.organization),
+                    street(0),
+                    street(1),
+                    street(2),
+                    &info.city,
+                    optional(&info.state),
+                    &info.postcode,
+                    &info.country,
+                    &info.phone,
+                    optional(&info.fax),
+                    &info.email,
+                    &contact.reseller,
+                    &contact.verification,
+                ],
+            );
+            Ok(())
+        })?;
+        self.last_key = Some(contact.handle.clone());
+        Ok(chunk)
+    }
+
+    /// The domain's row in `#domains` (its nameservers go in [`Self::write_nameservers`]).
+    pub fn write_domain(&mut self, domain: &EscrowDomain) -> Result<String, Problem> {
+        let chunk = self.row(Section::Domains, |writer, out| {
+            writer.check_order("domain.name", &domain.name.ascii)?;
+            check_key("domain.registrant", &domain.registrant)?;
+            for (index, status) in domain.statuses.iter().enumerate() {
+                check_word(&format!("domain.statuses[{index}]"), status)?;
+            }
+            let created = format_time("domain.created", domain.created)?;
+            let expires = format_time("domain.expires", domain.expires)?;
+            let language = domain.name.language.map_or("", IdnLanguage::tag);
+            rfc4180::write_record(
+                out,
+                &[
+                    &domain.name.ascii,
+                    &domain.name.unicode,
+                    language,
+                    &domain.roid,
+                    &domain.statuses.join(" "),
+                    &domain.registrant,
+                    optional(&domain.admin),
+                    optional(&domain.tech),
+                    optional(&domain.billing),
+                    &domain.reseller,
+                    &created,
+                    &expires,
+                ],
+            );
+            Ok(())
+        })?;
+        self.last_key = Some(domain.name.ascii.clone());
+        Ok(chunk)
+    }
+
+    /// One `#nameservers` row; domains in byte order, each host once per domain.
+    pub fn write_nameserver(
+        &mut self,
+        domain: &str,
+        nameserver: &Nameserver,
+    ) -> Result<String, Problem> {
+        let same_domain =
+            self.section == Section::Nameservers && self.last_key.as_deref() == Some(domain);
+        let chunk = self.row(Section::Nameservers, |writer, out| {
+            check_key("nameserver.domain", domain)?;
+            if same_domain {
+                if writer.hosts_of_domain.contains(&nameserver.host) {
+                    return Err(invalid(
+                        "nameserver.host",
+                        format!(
+                            "`{}` is already a name server of `{domain}`",
+                            nameserver.host
+                        ),
+                    ));
+                }
+            } else {
+                writer.check_order("nameserver.domain", domain)?;
+            }
+            check_word("nameserver.host", &nameserver.host)?;
+            for (index, address) in nameserver.addresses.iter().enumerate() {
+                check_word(&format!("nameserver.addresses[{index}]"), address)?;
+            }
+            rfc4180::write_record(
+                out,
+                &[domain, &nameserver.host, &nameserver.addresses.join(" ")],
+            );
+            Ok(())
+        })?;
+        if !same_domain {
+            self.last_key = Some(domain.to_string());
+            self.hosts_of_domain.clear();
+        }
+        self.hosts_of_domain.push(nameserver.host.clone());
+        Ok(chunk)
+    }
+
+    /// All `#nameservers` rows of one domain, in its own order.
+    pub fn write_nameservers(&mut self, domain: &EscrowDomain) -> Result<String, Problem> {
+        let mut chunk = String::new();
+        for nameserver in &domain.nameservers {
+            chunk.push_str(&self.write_nameserver(&domain.name.ascii, nameserver)?);
+        }
+        Ok(chunk)
+    }
+
+    /// Closes the remaining sections (checking every count) and writes `#end`.
+    pub fn finish(mut self) -> Result<String, Problem> {
+        let mut out = String::new();
+        self.enter(Section::Nameservers, &mut out)?;
+        self.close_section()?;
+        self.finished = true;
+        out.push_str("#end\r\n");
+        Ok(out)
+    }
+}
+
+fn open_section(out: &mut String, section: Section) {
+    out.push('#');
+    out.push_str(section.name());
+    out.push_str("\r\n");
+    rfc4180::write_record(out, section.fields());
+}
+
+fn check_verification(field: &str, state: &str) -> Result<(), Problem> {
+    if VERIFICATION_STATES.contains(&state) {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            format!(
+                "`{state}` is not a verification state; one of {}",
+                VERIFICATION_STATES.join(", ")
+            ),
+        ))
+    }
+}
+
+/// Writes a whole deposit in memory (tests, small registries). `header.counts` is computed.
+pub fn write_deposit(
+    header: &DepositHeader,
+    resellers: &[EscrowReseller],
+    contacts: &[EscrowContact],
+    domains: &[EscrowDomain],
+) -> Result<String, Problem> {
+    let mut header = header.clone();
+    header.counts = ObjectCounts {
+        resellers: resellers.len() as u64,
+        contacts: contacts.len() as u64,
+        domains: domains.len() as u64,
+        nameservers: domains.iter().map(|d| d.nameservers.len() as u64).sum(),
+    };
+    let (mut writer, mut text) = DepositWriter::new(&header)?;
+    for reseller in resellers {
+        text.push_str(&writer.write_reseller(reseller)?);
+    }
+    for contact in contacts {
+        text.push_str(&writer.write_contact(contact)?);
+    }
+    for domain in domains {
+        text.push_str(&writer.write_domain(domain)?);
+    }
+    for domain in domains {
+        text.push_str(&writer.write_nameservers(domain)?);
+    }
+    text.push_str(&writer.finish()?);
+    Ok(text)
+}
+
+// --- reading ------------------------------------------------------------------------------
+
+/// A data row with its line, for field access with good errors.
+struct Record<'a> {
+    line: usize,
+    section: &'static str,
+    fields: &'a [String],
+    names: &'static [&'static str],
+}
+
+impl Record<'_> {
+    fn problem(&self, column: usize, message: impl Into<String>) -> Problem {
+        let name = self.names.get(column).copied().unwrap_or("?");
+        invalid(
+            format!("{}.{name}", self.section),
+            format!("line {}: {}", self.line, message.into()),
+        )
+    }
+
+    fn text(&self, column: usize) -> &str {
+        self.fields.get(column).map_or("", String::as_str)
+    }
+
+    fn owned(&self, column: usize) -> String {
+        self.text(column).to_string()
+    }
+
+    fn optional(&self, column: usize) -> Option<String> {
+        Some(self.text(column))
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    }
+
+    fn key(&self, column: usize) -> Result<String, Problem> {
+        let value = self.text(column);
+        if value.is_empty() {
+            return Err(self.problem(column, "may not be empty"));
+        }
+        Ok(value.to_string())
+    }
+
+    fn time(&self, column: usize) -> Result<Timestamp, Problem> {
+        parse_time("", self.text(column)).map_err(|p| self.problem(column, p.message))
+    }
+
+    fn words(&self, column: usize) -> Vec<String> {
+        self.text(column)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// Pulls rows from the reader and checks the section structure.
+struct SectionReader<'a> {
+    rows: std::iter::Peekable<rfc4180::Reader<'a>>,
+    last_line: usize,
+}
+
+impl SectionReader<'_> {
+    fn malformed(line: usize, message: impl Into<String>) -> Problem {
+        Problem::new(ErrorCode::MalformedInput, format!("line {line}"), message)
+    }
+
+    /// Expects `#name` followed by the header row `fields`.
+    fn open(&mut self, name: &str, fields: &[&str]) -> Result<(), Problem> {
+        match self.rows.next().transpose()? {
+            Some(Row::Section { line, name: found }) if found == name => {
+                self.last_line = line;
+            }
+            Some(Row::Section { line, name: found }) => {
+                return Err(Self::malformed(
+                    line,
+                    format!("section `#{found}` where `#{name}` was expected"),
+                ))
+            }
+            Some(Row::Fields { line, .. }) => {
+                return Err(Self::malformed(
+                    line,
+                    format!("a data row where the section `#{name}` was expected"),
+                ))
+            }
+            None => {
+                return Err(Self::malformed(
+                    self.last_line,
+                    format!("the deposit ends before the section `#{name}`: it is truncated"),
+                ))
+            }
+        }
+        match self.rows.next().transpose()? {
+            Some(Row::Fields { fields: found, .. }) if found == fields => Ok(()),
+            Some(Row::Fields {
+                line,
+                fields: found,
+            }) => Err(Self::malformed(
+                line,
+                format!(
+                    "the `#{name}` header row is `{}`; this reader expects `{}` (format {})",
+                    found.join(","),
+                    fields.join(","),
+                    FORMAT_VERSION
+                ),
+            )),
+            _ => Err(Self::malformed(
+                self.last_line + 1,
+                format!("the section `#{name}` must start with its header row"),
+            )),
+        }
+    }
+
+    /// The data rows of the current section, each with exactly `names.len()` fields.
+    fn rows(
+        &mut self,
+        section: &'static str,
+        names: &'static [&'static str],
+        mut each: impl FnMut(Record<'_>) -> Result<(), Problem>,
+    ) -> Result<(), Problem> {
+        while let Some(Ok(Row::Fields { .. })) = self.rows.peek() {
+            let Some(Ok(Row::Fields { line, fields })) = self.rows.next() else {
+                break;
+            };
+            self.last_line = line;
+            if fields.len() != names.len() {
+                return Err(Self::malformed(
+                    line,
+                    format!(
+                        "{} fields in a `#{section}` row; it has {} ({})",
+                        fields.len(),
+                        names.len(),
+                        names.join(",")
+                    ),
+                ));
+            }
+            each(Record {
+                line,
+                section,
+                fields: &fields,
+                names,
+            })?;
+        }
+        if let Some(Err(_)) = self.rows.peek() {
+            if let Some(Err(problem)) = self.rows.next() {
+                return Err(problem);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn duplicate(record: &Record<'_>, column: usize, key: &str) -> Problem {
+    record.problem(column, format!("`{key}` appears twice"))
+}
+
+fn unknown(record: &Record<'_>, column: usize, kind: &str, key: &str) -> Problem {
+    record.problem(
+        column,
+        format!("`{key}` names a {kind} that is not in the deposit"),
+    )
+}
+
+/// Reads a deposit written by [`DepositWriter`]; refuses anything malformed (never panics).
+pub fn parse_deposit(text: &str) -> Result<Deposit, Problem> {
+    let mut reader = SectionReader {
+        rows: rfc4180::Reader::new(text).peekable(),
+        last_line: 1,
+    };
+
+    reader.open("deposit", &DEPOSIT_FIELDS)?;
+    let mut header = None;
+    reader.rows("deposit", &DEPOSIT_FIELDS, |record| {
+        if header.is_some() {
+            return Err(record.problem(0, "`#deposit` has exactly one row"));
+        }
+        if record.text(2) != DepositType::Full.as_str() {
+            return Err(record.problem(
+                2,
+                format!("`{}`: only FULL deposits are read", record.text(2)),
+            ));
+        }
+        if record.text(4) != FORMAT_VERSION {
+            return Err(record.problem(
+                4,
+                format!(
+                    "version `{}`; this reader reads {FORMAT_VERSION}",
+                    record.text(4)
+                ),
+            ));
+        }
+        header = Some(DepositHeader {
+            tld: record.key(0)?,
+            id: record.key(1)?,
+            deposit_type: DepositType::Full,
+            watermark: record.time(3)?,
+            counts: ObjectCounts::default(),
+        });
+        Ok(())
+    })?;
+    let mut header = header.ok_or_else(|| {
+        SectionReader::malformed(reader.last_line, "`#deposit` must have its one row")
+    })?;
+
+    reader.open("counts", &COUNT_FIELDS)?;
+    let mut declared: BTreeMap<String, u64> = BTreeMap::new();
+    reader.rows("counts", &COUNT_FIELDS, |record| {
+        let object = record.key(0)?;
+        if !Section::ALL.iter().any(|s| s.object() == object) {
+            return Err(record.problem(
+                0,
+                format!("`{object}` is not an object type of this format"),
+            ));
+        }
+        let count = record
+            .text(1)
+            .parse::<u64>()
+            .map_err(|_| record.problem(1, format!("`{}` is not a count", record.text(1))))?;
+        if declared.insert(object.clone(), count).is_some() {
+            return Err(duplicate(&record, 0, &object));
+        }
+        Ok(())
+    })?;
+    let count_of = |section: Section| -> Result<u64, Problem> {
+        declared.get(section.object()).copied().ok_or_else(|| {
+            invalid(
+                "counts",
+                format!("`#counts` lacks the count of `{}`", section.object()),
+            )
+        })
+    };
+    header.counts = ObjectCounts {
+        resellers: count_of(Section::Resellers)?,
+        contacts: count_of(Section::Contacts)?,
+        domains: count_of(Section::Domains)?,
+        nameservers: count_of(Section::Nameservers)?,
+    };
+
+    reader.open("resellers", &RESELLER_FIELDS)?;
+    let mut resellers = Vec::new();
+    let mut reseller_ids = BTreeSet::new();
+    reader.rows("resellers", &RESELLER_FIELDS, |record| {
+        let id = record.key(0)?;
+        if !reseller_ids.insert(id.clone()) {
+            return Err(duplicate(&record, 0, &id));
+        }
+        resellers.push(EscrowReseller {
+            id,
+            name: record.owned(1),
+        });
+        Ok(())
+    })?;
+
+    reader.open("contacts", &CONTACT_FIELDS)?;
+    let mut contacts = Vec::new();
+    let mut handles = BTreeSet::new();
+    reader.rows("contacts", &CONTACT_FIELDS, |record| {
+        let handle = record.key(0)?;
+        if !handles.insert(handle.clone()) {
+            return Err(duplicate(&record, 0, &handle));
+        }
+        let reseller = record.key(14)?;
+        if !reseller_ids.contains(&reseller) {
+            return Err(unknown(&record, 14, "reseller", &reseller));
+        }
+        let verification = record.owned(15);
+        check_verification("", &verification).map_err(|p| record.problem(15, p.message))?;
+        contacts.push(EscrowContact {
+            handle,
+            info: ContactInfo {
+                first_name: record.owned(1),
+                last_name: record.owned(2),
+                organization: record.optional(3),
+                street: (4..7)
+                    .filter_map(|column| record.optional(column))
+                    .collect(),
+                city: record.owned(7),
+                state: record.optional(8),
+                postcode: record.owned(9),
+                country: record.owned(10),
+                phone: record.owned(11),
+                fax: record.optional(12),
+                email: record.owned(13),
+            },
+            reseller,
+            verification,
+        });
+        Ok(())
+    })?;
+
+    reader.open("domains", &DOMAIN_FIELDS)?;
+    let mut domains = Vec::new();
+    let mut index_of: BTreeMap<String, usize> = BTreeMap::new();
+    reader.rows("domains", &DOMAIN_FIELDS, |record| {
+        let ascii = record.key(0)?;
+        if index_of.contains_key(&ascii) {
+            return Err(duplicate(&record, 0, &ascii));
+        }
+        let language = match record.text(2) {
+            "" => None,
+            tag => Some(IdnLanguage::from_tag(tag).ok_or_else(|| {
+                record.problem(
+                    2,
+                    format!("`{tag}` is not an IDN language (CYRL, FR, DE, IT, PT, ES)"),
+                )
+            })?),
+        };
+        let registrant = record.key(5)?;
+        for column in 5..9 {
+            let handle = record.text(column);
+            if !handle.is_empty() && !handles.contains(handle) {
+                return Err(unknown(&record, column, "contact", handle));
+            }
+        }
+        let reseller = record.key(9)?;
+        if !reseller_ids.contains(&reseller) {
+            return Err(unknown(&record, 9, "reseller", &reseller));
+        }
+        index_of.insert(ascii.clone(), domains.len());
+        domains.push(EscrowDomain {
+            name: DomainName {
+                ascii,
+                unicode: record.owned(1),
+                language,
+            },
+            roid: record.owned(3),
+            statuses: record.words(4),
+            registrant,
+            admin: record.optional(6),
+            tech: record.optional(7),
+            billing: record.optional(8),
+            reseller,
+            created: record.time(10)?,
+            expires: record.time(11)?,
+            nameservers: Vec::new(),
+        });
+        Ok(())
+    })?;
+
+    reader.open("nameservers", &NAMESERVER_FIELDS)?;
+    let mut nameserver_rows = 0u64;
+    reader.rows("nameservers", &NAMESERVER_FIELDS, |record| {
+        let domain_name = record.key(0)?;
+        let host = record.key(1)?;
+        let domain = index_of
+            .get(&domain_name)
+            .and_then(|&index| domains.get_mut(index))
+            .ok_or_else(|| unknown(&record, 0, "domain", &domain_name))?;
+        if domain.nameservers.iter().any(|ns| ns.host == host) {
+            return Err(duplicate(&record, 1, &host));
+        }
+        domain.nameservers.push(Nameserver {
+            host,
+            addresses: record.words(2),
+        });
+        nameserver_rows += 1;
+        Ok(())
+    })?;
+
+    match reader.rows.next().transpose()? {
+        Some(Row::Section { name, .. }) if name == "end" => {}
+        Some(Row::Section { line, name }) => {
+            return Err(SectionReader::malformed(
+                line,
+                format!("section `#{name}` where `#end` was expected"),
+            ))
+        }
+        Some(Row::Fields { line, .. }) => {
+            return Err(SectionReader::malformed(
+                line,
+                "a data row where `#end` was expected",
+            ))
+        }
+        None => {
+            return Err(SectionReader::malformed(
+                reader.last_line,
+                "the deposit has no `#end`: it is truncated",
+            ))
+        }
+    }
+    if let Some(row) = reader.rows.next() {
+        let line = match row {
+            Ok(Row::Section { line, .. } | Row::Fields { line, .. }) => line,
+            Err(problem) => return Err(problem),
+        };
+        return Err(SectionReader::malformed(line, "text after `#end`"));
+    }
+
+    let found = ObjectCounts {
+        resellers: resellers.len() as u64,
+        contacts: contacts.len() as u64,
+        domains: domains.len() as u64,
+        nameservers: nameserver_rows,
+    };
+    for section in Section::ALL {
+        let (declared, actual) = (section.declared(&header.counts), section.declared(&found));
+        if declared != actual {
+            return Err(invalid(
+                format!("counts.{}", section.object()),
+                format!(
+                    "`#counts` declares {declared} {} rows but the deposit holds {actual}",
+                    section.object()
+                ),
+            ));
+        }
+    }
+
+    Ok(Deposit {
+        header,
+        resellers,
+        contacts,
+        domains,
+    })
+}
