@@ -12,8 +12,9 @@
 //! # How the worker calls it
 //! - A contact always travels with the domains it owns (`owner = handle`): commands that
 //!   take a contact take those domains too, because its verification decides their state.
-//! - Store every record of the outcome, delete the records of `freed`, queue the e-mails (the
-//!   plain tokens exist only in them) and append the events, in one transaction.
+//! - Store (upsert) every record of the outcome, delete the records of `freed`, queue the
+//!   e-mails (the plain tokens exist only in them) and append the events, in one
+//!   transaction. A name freed and registered again in one outcome is only in `domains`.
 //! - Index `ContactRecord::next_due` / `DomainRecord::next_due` as `due_at`; cron calls [`tick`]
 //!   with the due contacts (and their domains) and the due domains.
 //! - Look tokens up by [`token_hash`] (`ContactRecord::token_hash`,

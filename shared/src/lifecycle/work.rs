@@ -217,6 +217,12 @@ impl Work {
                 (None, None) => {}
             }
         }
+        // A name freed and registered again in the same command: its new record replaces
+        // the old one, so it is not listed as freed.
+        let domains = &outcome.domains;
+        outcome
+            .freed
+            .retain(|ascii| !domains.iter().any(|domain| domain.name.ascii == *ascii));
         outcome
     }
 
