@@ -56,6 +56,14 @@ pub enum ErrorCode {
     SignatureInvalid,
     /// A request whose Idempotency-Key was used with a different body.
     IdempotencyConflict,
+    /// The transfer auth code is wrong.
+    AuthCodeInvalid,
+    /// `EXPIRATION` is not the domain's current expiration year (guards retried renewals).
+    ExpirationMismatch,
+    /// The domain has a pending transfer, which must be decided first.
+    TransferPending,
+    /// The domain has no pending transfer to approve, deny or cancel.
+    NoTransferPending,
     /// Something went wrong on our side; nothing was changed.
     Internal,
 }
@@ -85,6 +93,10 @@ impl ErrorCode {
             ErrorCode::TokenExpired => "token_expired",
             ErrorCode::SignatureInvalid => "signature_invalid",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
+            ErrorCode::AuthCodeInvalid => "auth_code_invalid",
+            ErrorCode::ExpirationMismatch => "expiration_mismatch",
+            ErrorCode::TransferPending => "transfer_pending",
+            ErrorCode::NoTransferPending => "no_transfer_pending",
             ErrorCode::Internal => "internal",
         }
     }
@@ -98,7 +110,9 @@ impl ErrorCode {
             BodyTooLarge => 413,
             NotFound => 404,
             NotYours => 403,
-            NameTaken | StatusProhibits | IdempotencyConflict => 409,
+            NameTaken | StatusProhibits | IdempotencyConflict | ExpirationMismatch
+            | TransferPending | NoTransferPending => 409,
+            AuthCodeInvalid => 403,
             AuthenticationFailed | SignatureInvalid => 401,
             RateLimited => 429,
             TokenInvalid | TokenExpired => 410,
@@ -129,6 +143,10 @@ impl ErrorCode {
             ),
             TokenInvalid | TokenExpired => (531, "Authorization failed"),
             IdempotencyConflict => (549, "Command failed"),
+            AuthCodeInvalid => (531, "Authorization failed"),
+            ExpirationMismatch => (542, "Invalid old value for an attribute"),
+            TransferPending => (553, "Operation not allowed. Domain pending transfer"),
+            NoTransferPending => (534, "Domain name has not been flagged for transfer"),
             Internal => (
                 421,
                 "Command failed due to server error. Client should try again",
@@ -228,6 +246,10 @@ mod tests {
             ErrorCode::NameTaken,
             ErrorCode::PeriodExceeded,
             ErrorCode::IdempotencyConflict,
+            ErrorCode::AuthCodeInvalid,
+            ErrorCode::ExpirationMismatch,
+            ErrorCode::TransferPending,
+            ErrorCode::NoTransferPending,
         ] {
             assert_eq!(
                 serde_json::to_value(code).unwrap(),

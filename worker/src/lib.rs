@@ -9,6 +9,7 @@
 
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
+mod auth;
 mod clock;
 mod crypto;
 mod http;

@@ -1,0 +1,50 @@
+//! The sponsoring reseller deletes a domain (`DeleteDomain`).
+//!
+//! Rules:
+//! - only the sponsor; not with `clientDeleteProhibited`, not while a transfer is pending,
+//!   not when already deleted;
+//! - ACTIVE or PROCESSING within the 5-day add grace period: the name is freed at once;
+//! - otherwise (ACTIVE, PROCESSING, HELD — also within the 45-day auto-renew grace):
+//!   REDEMPTION for 30 days (restorable), then PENDING DELETE for 5 days, then free.
+//!
+//! Errors: `not_yours`, `status_prohibits`, `transfer_pending`, `not_found` (freed by now).
+
+use super::effect::{Actor, Outcome};
+use super::guard::{
+    ensure_no_client_status, ensure_no_pending_transfer, ensure_not_deleted, ensure_sponsor,
+};
+use super::record::{ClientStatus, DomainRecord, DomainState};
+use super::tick::advance;
+use super::time::REDEMPTION;
+use super::work::Work;
+use crate::error::Problems;
+use crate::model::Timestamp;
+
+/// Deletes `domain` for `reseller`.
+pub fn delete(domain: &DomainRecord, reseller: &str, now: Timestamp) -> Result<Outcome, Problems> {
+    let mut work = Work::new(now, [], [domain]);
+    advance(&mut work);
+    let current = work.first_domain()?;
+    ensure_sponsor(current, reseller)?;
+    ensure_not_deleted(current, "a delete")?;
+    ensure_no_pending_transfer(current, "a delete")?;
+    ensure_no_client_status(current, ClientStatus::ClientDeleteProhibited, "a delete")?;
+    let actor = Actor::Reseller(reseller.to_string());
+    let in_add_grace = current.add_grace_until.is_some_and(|until| now < until);
+    let live = matches!(current.state, DomainState::Active | DomainState::Processing);
+    if in_add_grace && live {
+        work.free_domain(0, now, actor, "deleted within the add grace period");
+    } else {
+        let state = DomainState::Redemption {
+            since: now,
+            until: now.saturating_add(REDEMPTION),
+            previous: Box::new(current.state.clone()),
+        };
+        if let Some(record) = work.domain_mut(0) {
+            record.auto_renew = None;
+            record.add_grace_until = None;
+        }
+        work.set_state(0, state, now, actor, "deleted");
+    }
+    Ok(work.finish())
+}

@@ -1,0 +1,145 @@
+//! Register (create) a domain: the browser form's order or the reseller's `AddDomain`.
+//!
+//! Rules:
+//! - the period is 1–10 whole years;
+//! - the owner contact belongs to the registering reseller and has not been rejected;
+//! - the name is not registered (a record whose deletion has completed by `now` no longer
+//!   counts: it is freed in the same outcome);
+//! - owner verified: the domain is ACTIVE at once; otherwise it is PROCESSING (EPP
+//!   `pendingCreate`) and the owner pending: an unverified owner, or a pending one whose link
+//!   has expired, gets a fresh link by e-mail; a pending owner with a working link gets no
+//!   second one (one outstanding token per contact);
+//! - the 5-day add grace period starts; expiry is now + period; a random auth code is set.
+//!
+//! Random bytes: the first half makes the link token, the second the auth code.
+//!
+//! Errors: `invalid_value` (period 0, owner record not the order's owner), `period_exceeded`,
+//! `not_yours` (owner of another reseller), `status_prohibits` (owner rejected), `name_taken`.
+
+use super::effect::{Actor, EmailKind, Event, Outcome};
+use super::guard::check_period;
+use super::link::issue_link;
+use super::record::AuthCode;
+use super::record::{ContactRecord, DomainRecord, DomainState, Verification};
+use super::secret::{halves, new_auth_code, RandomBytes};
+use super::tick::advance;
+use super::time::{add_years, ADD_GRACE};
+use super::work::Work;
+use crate::error::{ErrorCode, Problem, Problems};
+use crate::model::{DomainName, Nameserver, Timestamp};
+use std::collections::BTreeSet;
+
+/// A validated registration, as the order form or `AddDomain` carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewDomain {
+    pub name: DomainName,
+    /// Years, 1–10.
+    pub period: u32,
+    pub owner: String,
+    pub admin: String,
+    pub tech: String,
+    pub billing: String,
+    pub nameservers: Vec<Nameserver>,
+    pub transfer_lock: bool,
+}
+
+/// Registers `order` for `reseller`. `owner` is the owner contact with `owner_domains`, the
+/// domains it already owns; `existing` is the stored record of the same name, if any.
+pub fn register(
+    order: &NewDomain,
+    reseller: &str,
+    owner: &ContactRecord,
+    owner_domains: &[DomainRecord],
+    existing: Option<&DomainRecord>,
+    random: &RandomBytes,
+    now: Timestamp,
+) -> Result<Outcome, Problems> {
+    check_period(order.period)?;
+    if owner.handle != order.owner {
+        return Err(Problems::one(Problem::new(
+            ErrorCode::InvalidValue,
+            "contacts.owner",
+            format!(
+                "The owner record given is {}, but the order names {} as owner.",
+                owner.handle, order.owner
+            ),
+        )));
+    }
+    if owner.reseller != reseller {
+        return Err(Problems::one(Problem::new(
+            ErrorCode::NotYours,
+            "contacts.owner",
+            format!("Contact {} belongs to another reseller.", owner.handle),
+        )));
+    }
+    let mut work = Work::new(now, [owner], owner_domains.iter().chain(existing));
+    advance(&mut work);
+    if work.find_domain(&order.name.ascii).is_some() {
+        return Err(Problems::one(Problem::new(
+            ErrorCode::NameTaken,
+            "domain",
+            format!(
+                "{} is already registered or being registered.",
+                order.name.unicode
+            ),
+        )));
+    }
+    let owner = work.first_contact()?.clone();
+    if let Verification::Rejected { .. } = owner.verification {
+        return Err(Problems::one(Problem::new(
+            ErrorCode::StatusProhibits,
+            "contacts.owner",
+            format!(
+                "Contact {} was found not eligible for .coop; registry staff must approve it \
+                 before it can own a domain.",
+                owner.handle
+            ),
+        )));
+    }
+    let (token_bytes, auth_bytes) = halves(random);
+    let state = if owner.is_verified() {
+        DomainState::Active
+    } else {
+        DomainState::Processing
+    };
+    let actor = Actor::Reseller(reseller.to_string());
+    let domain = DomainRecord {
+        name: order.name.clone(),
+        reseller: reseller.to_string(),
+        owner: order.owner.clone(),
+        admin: order.admin.clone(),
+        tech: order.tech.clone(),
+        billing: order.billing.clone(),
+        nameservers: order.nameservers.clone(),
+        period: order.period,
+        created: now,
+        updated: now,
+        expires: add_years(now, order.period),
+        state,
+        client_statuses: BTreeSet::new(),
+        transfer_lock: order.transfer_lock,
+        auth_code: AuthCode::new(new_auth_code(&auth_bytes)),
+        add_grace_until: Some(now.saturating_add(ADD_GRACE)),
+        auto_renew: None,
+    };
+    work.event(Event {
+        at: now,
+        actor: actor.clone(),
+        object: domain.object(),
+        from: "FREE".to_string(),
+        to: domain.state.describe(),
+        reason: format!("registered for {} year(s)", order.period),
+    });
+    work.add_domain(domain);
+    if !owner.is_verified() && !owner.has_outstanding_token(now) {
+        issue_link(
+            &mut work,
+            0,
+            &token_bytes,
+            EmailKind::Verification,
+            actor,
+            "verification link sent for a new registration",
+        );
+    }
+    Ok(work.finish())
+}

@@ -1,0 +1,42 @@
+//! The sponsoring reseller restores a deleted domain (`RestoreDomain`).
+//!
+//! Rules:
+//! - only the sponsor; only in REDEMPTION (not in PENDING DELETE);
+//! - the domain returns to the state it had when deleted (a hold stays a hold). If it
+//!   expired meanwhile, the next step renews it automatically.
+//!
+//! Errors: `not_yours`, `status_prohibits`, `not_found` (freed by now).
+
+use super::effect::{Actor, Outcome};
+use super::guard::{ensure_sponsor, status_prohibits};
+use super::record::{DomainRecord, DomainState};
+use super::tick::advance;
+use super::work::Work;
+use crate::error::Problems;
+use crate::model::Timestamp;
+
+/// Restores `domain` for `reseller`.
+pub fn restore(domain: &DomainRecord, reseller: &str, now: Timestamp) -> Result<Outcome, Problems> {
+    let mut work = Work::new(now, [], [domain]);
+    advance(&mut work);
+    let current = work.first_domain()?;
+    ensure_sponsor(current, reseller)?;
+    let DomainState::Redemption { previous, .. } = &current.state else {
+        return Err(status_prohibits(format!(
+            "{} is {}: only a domain in redemption can be restored.",
+            current.name.unicode,
+            current.state.describe()
+        )));
+    };
+    let previous = previous.as_ref().clone();
+    work.set_state(
+        0,
+        previous,
+        now,
+        Actor::Reseller(reseller.to_string()),
+        "restored",
+    );
+    // A domain that expired while deleted is renewed at once, as any expired one.
+    advance(&mut work);
+    Ok(work.finish())
+}

@@ -1,0 +1,136 @@
+//! Link tokens and auth codes, made from random bytes the caller supplies.
+//!
+//! A command that needs secrets takes [`RandomBytes`] (32 bytes from a CSPRNG such as
+//! `crypto.getRandomValues`); each secret uses one 16-byte half, so each has 128 bits. Tokens
+//! are URL-safe base64 and stored only as their SHA-256 ([`token_hash`]); auth codes are
+//! stored as they are (the sponsor must be able to read them) and compared in constant time.
+
+use super::record::ContactRecord;
+use super::record::Verification;
+use crate::error::{ErrorCode, Problem, Problems};
+use crate::model::Timestamp;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// Random bytes for a command: two independent 128-bit secrets.
+pub type RandomBytes = [u8; 32];
+
+/// The first and second 16-byte halves of `random`.
+pub(crate) fn halves(random: &RandomBytes) -> ([u8; 16], [u8; 16]) {
+    let mut first = [0u8; 16];
+    let mut second = [0u8; 16];
+    for (i, byte) in random.iter().enumerate() {
+        if i < 16 {
+            first[i] = *byte;
+        } else {
+            second[i - 16] = *byte;
+        }
+    }
+    (first, second)
+}
+
+/// A link token: 22 URL-safe characters carrying 128 bits.
+pub(crate) fn new_token(bytes: &[u8; 16]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// An auth code: `coop-` and 22 URL-safe base64 characters (128 bits). Letters, digits and
+/// the punctuation `-`/`_` only, all allowed in an EPP `pw` and safe in the reseller API.
+pub(crate) fn new_auth_code(bytes: &[u8; 16]) -> String {
+    format!("coop-{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The stored form of a token: lower-case hex SHA-256. The worker looks tokens up by it.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        hex.push(char::from_digit(u32::from(byte & 0x0f), 16).unwrap_or('0'));
+    }
+    hex
+}
+
+/// True when `token` hashes to `stored_hash` (compared in constant time).
+pub(crate) fn token_matches(token: &str, stored_hash: &str) -> bool {
+    bool::from(token_hash(token).as_bytes().ct_eq(stored_hash.as_bytes()))
+}
+
+/// The answer for a link whose token is unknown, used or replaced. The worker returns it
+/// when no record has the token's hash.
+pub fn token_invalid() -> Problems {
+    Problems::one(Problem::new(
+        ErrorCode::TokenInvalid,
+        "token",
+        "This link is not valid: it was already used, replaced by a newer link, or never \
+         existed. Use the most recent e-mail, or request a new link.",
+    ))
+}
+
+/// The answer for a link past its expiry.
+pub(crate) fn token_expired(expired_at: Timestamp) -> Problems {
+    Problems::one(Problem::new(
+        ErrorCode::TokenExpired,
+        "token",
+        format!(
+            "This link expired at {} (links are valid for 15 days). Request a new link.",
+            super::format_time(expired_at)
+        ),
+    ))
+}
+
+/// Checks a verification token of `contact` at `now`: it must be the contact's current
+/// token and not expired.
+pub(crate) fn check_verification_token(
+    contact: &ContactRecord,
+    token: &str,
+    now: Timestamp,
+) -> Result<(), Problems> {
+    match &contact.verification {
+        Verification::Pending {
+            token_hash,
+            token_expires_at,
+            ..
+        } if token_matches(token, token_hash) => {
+            if now >= *token_expires_at {
+                Err(token_expired(*token_expires_at))
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(token_invalid()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_hash_is_sha256_hex() {
+        // SHA-256("abc"), FIPS 180-2 test vector.
+        assert_eq!(
+            token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn secrets_are_url_safe_and_carry_all_the_bytes() {
+        let random: RandomBytes = core::array::from_fn(|i| (i * 37 + 250) as u8);
+        let (first, second) = halves(&random);
+        assert_eq!(first[0], random[0]);
+        assert_eq!(second[15], random[31]);
+        let token = new_token(&first);
+        assert_eq!(token.len(), 22);
+        assert!(token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert_eq!(URL_SAFE_NO_PAD.decode(&token).unwrap(), first.to_vec());
+        let code = new_auth_code(&second);
+        assert!(code.len() >= 16);
+        assert_ne!(new_auth_code(&first), code);
+    }
+}

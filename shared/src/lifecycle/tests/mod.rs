@@ -1,0 +1,9 @@
+//! Tests of the lifecycle rules, driven with explicit timestamps: one test per row of
+//! product.md's state machine table (`table`), every error (`errors`), time (`time_steps`)
+//! and random command sequences (`props`).
+
+mod errors;
+mod fixtures;
+mod props;
+mod table;
+mod time_steps;
