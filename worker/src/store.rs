@@ -67,3 +67,288 @@ pub async fn outbox_raw(db: &D1Database, id: &str) -> Result<Option<String>> {
         .first(Some("raw"))
         .await
 }
+
+// --- records ------------------------------------------------------------------------------
+
+use coopreg_shared::lifecycle::{ContactRecord, DomainRecord, Event, Outcome};
+use worker::D1PreparedStatement;
+
+#[derive(serde::Deserialize)]
+struct RecordRow {
+    record: String,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(row: RecordRow) -> Result<T> {
+    serde_json::from_str(&row.record)
+        .map_err(|error| worker::Error::RustError(format!("stored record does not parse: {error}")))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|error| worker::Error::RustError(error.to_string()))
+}
+
+fn opt_f64(value: Option<i64>) -> wasm_bindgen::JsValue {
+    value.map_or(wasm_bindgen::JsValue::NULL, |v| (v as f64).into())
+}
+
+fn opt_str(value: Option<&str>) -> wasm_bindgen::JsValue {
+    value.map_or(wasm_bindgen::JsValue::NULL, |v| v.into())
+}
+
+pub async fn contact(db: &D1Database, handle: &str) -> Result<Option<ContactRecord>> {
+    let row: Option<RecordRow> = db
+        .prepare("SELECT record FROM contacts WHERE handle = ?1")
+        .bind(&[handle.into()])?
+        .first(None)
+        .await?;
+    row.map(parse).transpose()
+}
+
+pub async fn contact_by_token_hash(db: &D1Database, hash: &str) -> Result<Option<ContactRecord>> {
+    let row: Option<RecordRow> = db
+        .prepare("SELECT record FROM contacts WHERE token_hash = ?1")
+        .bind(&[hash.into()])?
+        .first(None)
+        .await?;
+    row.map(parse).transpose()
+}
+
+pub async fn domain(db: &D1Database, ascii: &str) -> Result<Option<DomainRecord>> {
+    let row: Option<RecordRow> = db
+        .prepare("SELECT record FROM domains WHERE name = ?1")
+        .bind(&[ascii.into()])?
+        .first(None)
+        .await?;
+    row.map(parse).transpose()
+}
+
+pub async fn domain_by_transfer_token_hash(db: &D1Database, hash: &str) -> Result<Option<DomainRecord>> {
+    let row: Option<RecordRow> = db
+        .prepare("SELECT record FROM domains WHERE transfer_token_hash = ?1")
+        .bind(&[hash.into()])?
+        .first(None)
+        .await?;
+    row.map(parse).transpose()
+}
+
+/// The domains `handle` owns (a contact travels with them: its verification decides them).
+pub async fn domains_owned_by(db: &D1Database, handle: &str) -> Result<Vec<DomainRecord>> {
+    db.prepare("SELECT record FROM domains WHERE owner = ?1 ORDER BY name")
+        .bind(&[handle.into()])?
+        .all()
+        .await?
+        .results::<RecordRow>()?
+        .into_iter()
+        .map(parse)
+        .collect()
+}
+
+pub async fn name_is_registered(db: &D1Database, ascii: &str) -> Result<bool> {
+    let found: Option<String> = db
+        .prepare("SELECT name FROM domains WHERE name = ?1")
+        .bind(&[ascii.into()])?
+        .first(Some("name"))
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Handles of contacts whose next time-driven step is due.
+pub async fn due_contacts(db: &D1Database, now: i64, limit: u32) -> Result<Vec<ContactRecord>> {
+    db.prepare("SELECT record FROM contacts WHERE due_at <= ?1 ORDER BY due_at LIMIT ?2")
+        .bind(&[(now as f64).into(), limit.into()])?
+        .all()
+        .await?
+        .results::<RecordRow>()?
+        .into_iter()
+        .map(parse)
+        .collect()
+}
+
+pub async fn due_domains(db: &D1Database, now: i64, limit: u32) -> Result<Vec<DomainRecord>> {
+    db.prepare("SELECT record FROM domains WHERE due_at <= ?1 ORDER BY due_at LIMIT ?2")
+        .bind(&[(now as f64).into(), limit.into()])?
+        .all()
+        .await?
+        .results::<RecordRow>()?
+        .into_iter()
+        .map(parse)
+        .collect()
+}
+
+/// Writes a contact (insert or replace), with its query columns.
+pub fn put_contact(db: &D1Database, contact: &ContactRecord) -> Result<D1PreparedStatement> {
+    db.prepare(
+        "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (handle) DO UPDATE SET reseller_id = excluded.reseller_id,
+           verification = excluded.verification, token_hash = excluded.token_hash,
+           due_at = excluded.due_at, updated_at = excluded.updated_at, record = excluded.record",
+    )
+    .bind(&[
+        contact.handle.as_str().into(),
+        contact.reseller.as_str().into(),
+        contact.verification.word().into(),
+        opt_str(contact.token_hash()),
+        opt_f64(contact.next_due()),
+        (contact.updated as f64).into(),
+        to_json(contact)?.into(),
+    ])
+}
+
+/// Inserts a contact only if its handle is new (the web form's derived contacts).
+pub fn add_contact_if_new(db: &D1Database, contact: &ContactRecord) -> Result<D1PreparedStatement> {
+    db.prepare(
+        "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (handle) DO NOTHING",
+    )
+    .bind(&[
+        contact.handle.as_str().into(),
+        contact.reseller.as_str().into(),
+        contact.verification.word().into(),
+        opt_str(contact.token_hash()),
+        opt_f64(contact.next_due()),
+        (contact.updated as f64).into(),
+        to_json(contact)?.into(),
+    ])
+}
+
+const DOMAIN_COLUMNS: &str =
+    "(name, unicode, reseller_id, owner, state, due_at, expires_at, transfer_token_hash, record)";
+
+fn domain_values(statement: D1PreparedStatement, domain: &DomainRecord) -> Result<D1PreparedStatement> {
+    statement.bind(&[
+        domain.name.ascii.as_str().into(),
+        domain.name.unicode.as_str().into(),
+        domain.reseller.as_str().into(),
+        domain.owner.as_str().into(),
+        domain.state.word().into(),
+        opt_f64(domain.next_due()),
+        (domain.expires as f64).into(),
+        opt_str(domain.transfer_token_hash()),
+        to_json(domain)?.into(),
+    ])
+}
+
+/// Writes a domain (insert or replace).
+pub fn put_domain(db: &D1Database, domain: &DomainRecord) -> Result<D1PreparedStatement> {
+    domain_values(
+        db.prepare(format!(
+            "INSERT INTO domains {DOMAIN_COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (name) DO UPDATE SET unicode = excluded.unicode, reseller_id = excluded.reseller_id,
+               owner = excluded.owner, state = excluded.state, due_at = excluded.due_at,
+               expires_at = excluded.expires_at, transfer_token_hash = excluded.transfer_token_hash,
+               record = excluded.record"
+        )),
+        domain,
+    )
+}
+
+/// Inserts a new registration. Fails with a UNIQUE constraint error when the name is taken,
+/// which makes taking a name atomic under concurrent orders.
+pub fn insert_domain(db: &D1Database, domain: &DomainRecord) -> Result<D1PreparedStatement> {
+    domain_values(
+        db.prepare(format!(
+            "INSERT INTO domains {DOMAIN_COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        )),
+        domain,
+    )
+}
+
+pub fn delete_domain(db: &D1Database, ascii: &str) -> Result<D1PreparedStatement> {
+    db.prepare("DELETE FROM domains WHERE name = ?1")
+        .bind(&[ascii.into()])
+}
+
+pub fn add_event(db: &D1Database, event: &Event) -> Result<D1PreparedStatement> {
+    db.prepare(
+        "INSERT INTO events (at, actor, object, from_state, to_state, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(&[
+        (event.at as f64).into(),
+        actor_label(&event.actor).into(),
+        event.object.as_str().into(),
+        event.from.as_str().into(),
+        event.to.as_str().into(),
+        event.reason.as_str().into(),
+    ])
+}
+
+/// How an actor is shown in the history.
+pub fn actor_label(actor: &coopreg_shared::lifecycle::Actor) -> String {
+    use coopreg_shared::lifecycle::Actor;
+    match actor {
+        Actor::Registrant => "registrant".to_string(),
+        Actor::Reseller(id) => format!("reseller:{id}"),
+        Actor::Staff(id) => format!("staff:{id}"),
+        Actor::Callback => "verification-service".to_string(),
+        Actor::System => "system".to_string(),
+    }
+}
+
+/// The statements that store an outcome: records, freed names and history. `new_name` is
+/// the domain this outcome registers; it is inserted (not replaced) so that a concurrent
+/// registration of the same name fails as a whole. E-mails are queued by the caller
+/// (`mail::enqueue`) into the same batch.
+pub fn outcome_statements(
+    db: &D1Database,
+    outcome: &Outcome,
+    new_name: Option<&str>,
+) -> Result<Vec<D1PreparedStatement>> {
+    let mut statements = Vec::new();
+    for name in &outcome.freed {
+        statements.push(delete_domain(db, name)?);
+    }
+    for contact in &outcome.contacts {
+        statements.push(put_contact(db, contact)?);
+    }
+    for domain in &outcome.domains {
+        if Some(domain.name.ascii.as_str()) == new_name {
+            statements.push(insert_domain(db, domain)?);
+        } else {
+            statements.push(put_domain(db, domain)?);
+        }
+    }
+    for event in &outcome.events {
+        statements.push(add_event(db, event)?);
+    }
+    Ok(statements)
+}
+
+#[derive(serde::Deserialize, serde::Serialize)]
+pub struct EventRow {
+    pub at: i64,
+    pub actor: String,
+    pub object: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub reason: String,
+}
+
+/// The history of some objects since `since`, oldest first.
+pub async fn history(db: &D1Database, objects: &[String], since: i64) -> Result<Vec<EventRow>> {
+    let placeholders: Vec<String> = (0..objects.len()).map(|i| format!("?{}", i + 2)).collect();
+    let mut values: Vec<wasm_bindgen::JsValue> = vec![(since as f64).into()];
+    values.extend(objects.iter().map(|object| object.as_str().into()));
+    db.prepare(format!(
+        "SELECT at, actor, object, from_state, to_state, reason FROM events
+         WHERE at >= ?1 AND object IN ({}) ORDER BY id LIMIT 500",
+        placeholders.join(", ")
+    ))
+    .bind(&values)?
+    .all()
+    .await?
+    .results()
+}
+
+pub async fn setting(db: &D1Database, key: &str) -> Result<Option<String>> {
+    db.prepare("SELECT value FROM settings WHERE key = ?1")
+        .bind(&[key.into()])?
+        .first(Some("value"))
+        .await
+}
+
+/// Whether a D1 error is the UNIQUE constraint of `table.column`.
+pub fn is_unique_violation(error: &worker::Error, table_column: &str) -> bool {
+    let text = error.to_string();
+    text.contains("UNIQUE constraint failed") && text.contains(table_column)
+}
