@@ -10,8 +10,9 @@
 //! command does to domains and contacts over time).
 
 pub mod error;
-pub mod model;
-pub mod validate;
 pub mod lifecycle;
+pub mod model;
+pub mod reseller;
+pub mod validate;
 
 pub use error::{ErrorCode, Problem, Problems};
