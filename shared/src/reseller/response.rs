@@ -2,7 +2,7 @@
 //!
 //! Emission rules (reseller-api.md §3.1, §3.3):
 //! - `[RESPONSE]`, `code = N`, `description = …`, then `queuetime = 0` and `runtime = S`
-//!   (left out for syntax errors 500–509, as the real API does), then
+//!   (never for syntax errors 500–509, as the real API does), then
 //!   `property[name][i] = value` lines, then `EOF`;
 //! - LF line ends only, no blank lines, ` = ` as separator, a final LF after `EOF`;
 //! - properties sorted by name, each name's indices contiguous from 0 in ascending order (the
@@ -178,14 +178,15 @@ pub fn format_datetime(at: Timestamp) -> String {
 pub struct Response {
     code: u16,
     description: String,
-    /// `None` leaves out `queuetime`/`runtime`; `Some(seconds)` writes both.
+    /// `None` leaves out `queuetime`/`runtime`; `Some(seconds)` writes both unless the code
+    /// is a syntax error (see [`Response::is_timed`]).
     runtime: Option<f64>,
     properties: BTreeMap<String, Vec<String>>,
 }
 
 impl Response {
     /// A response with `code`, its standard description (or `Command failed` for a code not in
-    /// the table) and timing lines unless the code is a syntax error (500–509).
+    /// the table) and timing lines (`runtime = 0.000` until [`Response::runtime`] sets it).
     pub fn new(code: u16) -> Self {
         Response::with_description(code, standard_description(code).unwrap_or("Command failed"))
     }
@@ -200,11 +201,7 @@ impl Response {
         Response {
             code,
             description: clean_value(&description.into()),
-            runtime: if (500..510).contains(&code) {
-                None
-            } else {
-                Some(0.0)
-            },
+            runtime: Some(0.0),
             properties: BTreeMap::new(),
         }
     }
@@ -237,7 +234,7 @@ impl Response {
     }
 
     /// Sets the `runtime` line (seconds, written with three decimals); negative or non-finite
-    /// values are written as 0.
+    /// values are written as 0. Safe to call on every response: syntax errors stay untimed.
     pub fn runtime(mut self, seconds: f64) -> Self {
         self.runtime = Some(if seconds.is_finite() && seconds > 0.0 {
             seconds
@@ -276,6 +273,12 @@ impl Response {
         self.code
     }
 
+    /// Whether `queuetime`/`runtime` lines are written: not for syntax errors (500–509, which
+    /// the real API answers before running anything), nor after [`Response::without_timing`].
+    pub fn is_timed(&self) -> bool {
+        self.runtime.is_some() && !(500..510).contains(&self.code)
+    }
+
     pub fn description(&self) -> &str {
         &self.description
     }
@@ -298,7 +301,7 @@ impl fmt::Display for Response {
         f.write_str("[RESPONSE]\n")?;
         writeln!(f, "code = {}", self.code)?;
         writeln!(f, "description = {}", self.description)?;
-        if let Some(runtime) = self.runtime {
+        if let Some(runtime) = self.runtime.filter(|_| self.is_timed()) {
             f.write_str("queuetime = 0\n")?;
             writeln!(f, "runtime = {runtime:.3}")?;
         }
