@@ -24,7 +24,6 @@ Result codes asserted where the core pins them (shared/src/error.rs, shared/src/
 549 name taken, 500 unknown command.
 """
 
-import html
 import json
 import os
 import re
@@ -34,6 +33,7 @@ import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
+from html.parser import HTMLParser
 
 import idna
 from centralnicreseller.apiconnector.apiclient import APIClient
@@ -226,25 +226,38 @@ def verification_link(email):
     raise AssertionError("no mail to %s with a /verify/ link in the outbox" % email)
 
 
+class Forms(HTMLParser):
+    """The forms of a page: [(action, {hidden or valued input name: value})]."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append((attrs.get("action") or "", {}))
+        elif tag in ("input", "button") and self.forms and attrs.get("name"):
+            kind = (attrs.get("type") or ("submit" if tag == "button" else "text")).lower()
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind == "submit" and "confirm" not in (attrs.get("value") or "").lower():
+                return  # only the confirming button is "pressed"
+            self.forms[-1][1][attrs["name"]] = attrs.get("value") or ""
+
+
 def confirm(link):
-    """Open the verification page (which must not confirm anything) and POST its confirm form."""
+    """Open the verification page (which must not confirm anything) and POST its confirm form:
+    the form whose action ends in /confirm, with its fields, else an empty POST to
+    <link>/confirm."""
     code, _, page = http("GET", link)
     assert code == 200, "GET %s: HTTP %d" % (link, code)
-    page = page.decode("utf-8", "replace")
-    fields = {}
-    action = link.rstrip("/") + "/confirm"
-    for form in re.finditer(r"<form\b([^>]*)>(.*?)</form>", page, re.S | re.I):
-        attributes, inner = form.group(1), form.group(2)
-        target = re.search(r"""action\s*=\s*["']([^"']*)["']""", attributes, re.I)
-        if target and html.unescape(target.group(1)).rstrip("/").endswith("/confirm"):
-            action = local(urllib.parse.urljoin(link, html.unescape(target.group(1))))
-            for tag in re.finditer(r"<input\b[^>]*>", inner, re.I):
-                name = re.search(r"""name\s*=\s*["']([^"']*)["']""", tag.group(0), re.I)
-                value = re.search(r"""value\s*=\s*["']([^"']*)["']""", tag.group(0), re.I)
-                if name:
-                    fields[html.unescape(name.group(1))] = html.unescape(
-                        value.group(1) if value else ""
-                    )
+    parser = Forms()
+    parser.feed(page.decode("utf-8", "replace"))
+    action, fields = link.rstrip("/") + "/confirm", {}
+    for target, inputs in parser.forms:
+        if urllib.parse.urlsplit(target).path.rstrip("/").endswith("/confirm"):
+            action, fields = local(urllib.parse.urljoin(link, target)), inputs
             break
     return http(
         "POST",

@@ -20,7 +20,7 @@
 use crate::error::{ErrorCode, Problem, Problems};
 use crate::model::IdnLanguage;
 
-use super::request::{canonical_index, ResellerRequest};
+use super::request::{canonical_index, Credentials, ResellerRequest};
 
 /// A command of the reseller API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -53,6 +53,23 @@ pub enum Auth {
     Session,
     /// Either a password or a live session.
     PasswordOrSession,
+}
+
+impl Auth {
+    /// Whether the kind of credentials fits (the worker still checks that they are valid);
+    /// `false` answers `530 Authentication failed`.
+    pub fn accepts(self, credentials: &Credentials<'_>) -> bool {
+        matches!(
+            (self, credentials),
+            (
+                Auth::Password | Auth::PasswordOrSession,
+                Credentials::Password { .. }
+            ) | (
+                Auth::Session | Auth::PasswordOrSession,
+                Credentials::Session { .. }
+            )
+        )
+    }
 }
 
 impl Command {
@@ -639,6 +656,25 @@ mod tests {
             if !matches!(command, Command::StartSession | Command::StopSession) {
                 assert_eq!(command.auth(), Auth::PasswordOrSession, "{command:?}");
             }
+        }
+    }
+
+    #[test]
+    fn which_credentials_each_auth_accepts() {
+        let requests = [
+            request("s_login=a&s_pw=p"),
+            request("s_login=a&s_sessionid=s"),
+            request("s_pw=p"),
+        ];
+        let [password, session, missing] = requests.each_ref().map(|r| r.credentials());
+        let table = [
+            (Auth::Password, [true, false, false]),
+            (Auth::Session, [false, true, false]),
+            (Auth::PasswordOrSession, [true, true, false]),
+        ];
+        for (auth, expected) in table {
+            let found = [&password, &session, &missing].map(|c| auth.accepts(c));
+            assert_eq!(found, expected, "{auth:?}");
         }
     }
 

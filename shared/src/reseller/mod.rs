@@ -10,7 +10,8 @@
 //! A dispatcher reads, in order:
 //! 1. [`parse_request`] (query string + form body) → `ResellerRequest` or `Problems`;
 //! 2. [`commands::validate`] → the [`Command`], or `Problems` (500/503/504/505/541);
-//! 3. [`ResellerRequest::credentials`] checked against [`Command::auth`] (530 on failure);
+//! 3. [`ResellerRequest::credentials`]: [`Auth::accepts`] for [`Command::auth`], then the
+//!    worker checks login and password or session (530 on failure);
 //! 4. the command itself; every outcome becomes a [`Response`] (always HTTP 200,
 //!    [`response::CONTENT_TYPE`]).
 
