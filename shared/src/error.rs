@@ -22,6 +22,8 @@ pub enum ErrorCode {
     Required,
     /// A field that is not part of this input.
     UnknownField,
+    /// A reseller API command name that is not one we serve.
+    UnknownCommand,
     /// A field of the wrong JSON type.
     WrongType,
     /// A value longer than its limit.
@@ -77,6 +79,7 @@ impl ErrorCode {
             ErrorCode::BodyTooLarge => "body_too_large",
             ErrorCode::Required => "required",
             ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::UnknownCommand => "unknown_command",
             ErrorCode::WrongType => "wrong_type",
             ErrorCode::TooLong => "too_long",
             ErrorCode::ControlCharacter => "control_character",
@@ -105,8 +108,8 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            MalformedInput | Required | UnknownField | WrongType | TooLong | ControlCharacter
-            | NotNormalized | InvalidValue | PeriodExceeded => 422,
+            MalformedInput | Required | UnknownField | UnknownCommand | WrongType | TooLong
+            | ControlCharacter | NotNormalized | InvalidValue | PeriodExceeded => 422,
             BodyTooLarge => 413,
             NotFound => 404,
             NotYours => 403,
@@ -126,16 +129,17 @@ impl ErrorCode {
         match self {
             Required => (504, "Missing required attribute"),
             UnknownField => (503, "Invalid attribute name"),
+            UnknownCommand => (500, "Invalid command name"),
             MalformedInput | WrongType | ControlCharacter | NotNormalized => {
                 (505, "Invalid attribute value syntax")
             }
             TooLong | InvalidValue => (541, "Invalid attribute value"),
             BodyTooLarge => (505, "Invalid attribute value syntax"),
-            NotFound => (545, "Object not found"),
+            NotFound => (545, "Entity reference not found"),
             NotYours => (531, "Authorization failed"),
-            NameTaken => (549, "Command failed; Object exists"),
-            StatusProhibits => (552, "Object status prohibits operation"),
-            PeriodExceeded => (556, "Billing failure; Max. Renewal period exceeded"),
+            NameTaken => (549, "Command failed"),
+            StatusProhibits => (552, "Domain status does not allow for operation"),
+            PeriodExceeded => (556, "Maximum registration period exceeded"),
             AuthenticationFailed | SignatureInvalid => (530, "Authentication failed"),
             RateLimited => (
                 421,

@@ -16,6 +16,7 @@ pub mod error;
 pub mod escrow;
 pub mod lifecycle;
 pub mod model;
+pub mod reseller;
 pub mod rfc4180;
 pub mod validate;
 pub mod zone;

@@ -122,7 +122,10 @@ pub async fn domain(db: &D1Database, ascii: &str) -> Result<Option<DomainRecord>
     row.map(parse).transpose()
 }
 
-pub async fn domain_by_transfer_token_hash(db: &D1Database, hash: &str) -> Result<Option<DomainRecord>> {
+pub async fn domain_by_transfer_token_hash(
+    db: &D1Database,
+    hash: &str,
+) -> Result<Option<DomainRecord>> {
     let row: Option<RecordRow> = db
         .prepare("SELECT record FROM domains WHERE transfer_token_hash = ?1")
         .bind(&[hash.into()])?
@@ -215,7 +218,10 @@ pub fn add_contact_if_new(db: &D1Database, contact: &ContactRecord) -> Result<D1
 const DOMAIN_COLUMNS: &str =
     "(name, unicode, reseller_id, owner, state, due_at, expires_at, transfer_token_hash, record)";
 
-fn domain_values(statement: D1PreparedStatement, domain: &DomainRecord) -> Result<D1PreparedStatement> {
+fn domain_values(
+    statement: D1PreparedStatement,
+    domain: &DomainRecord,
+) -> Result<D1PreparedStatement> {
     statement.bind(&[
         domain.name.ascii.as_str().into(),
         domain.name.unicode.as_str().into(),
