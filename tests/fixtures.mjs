@@ -34,7 +34,7 @@ export function order({ domain = `${uniqueLabel()}.coop`, owner = {}, ...rest } 
       { host: "ns1.example.net", addresses: [] },
       { host: "ns2.example.net", addresses: [] },
     ],
-    eligibility: { criterion: "cooperative_under_law", certified: true },
+    eligibility: { criterion: "cooperative_under_local_law", certified: true },
     ...rest,
   };
 }

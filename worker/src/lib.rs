@@ -9,11 +9,14 @@
 
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
+mod apply;
 mod auth;
 mod clock;
 mod crypto;
 mod http;
+mod letters;
 mod mail;
+mod pages;
 mod routes;
 mod store;
 

@@ -1,0 +1,72 @@
+//! Storing what the core returned: one D1 batch (a transaction) with the changed records,
+//! the freed names, the history and the e-mails owed, then sending those e-mails after the
+//! response. Every route that runs a lifecycle command ends here.
+
+use coopreg_shared::lifecycle::Outcome;
+use worker::{Context, D1Database, D1PreparedStatement, Env, Result};
+
+use crate::{letters, mail, store};
+
+/// The public origin for links in e-mails.
+pub fn origin(env: &Env) -> String {
+    env.var("PUBLIC_ORIGIN")
+        .map(|var| var.to_string().trim_end_matches('/').to_string())
+        .unwrap_or_else(|_| "http://127.0.0.1:8787".to_string())
+}
+
+/// The statements for `outcome` plus its e-mails, so callers can add their own (an order
+/// row) to the same batch.
+pub fn statements(
+    env: &Env,
+    db: &D1Database,
+    outcome: &Outcome,
+    new_name: Option<&str>,
+    now: i64,
+) -> Result<Vec<D1PreparedStatement>> {
+    let mut statements = store::outcome_statements(db, outcome, new_name)?;
+    let origin = origin(env);
+    for email in outcome.emails() {
+        statements.push(mail::enqueue(env, db, &letters::letter(&origin, email), now)?);
+    }
+    Ok(statements)
+}
+
+/// Runs `statements` as one transaction and sends the queued e-mails after the response.
+pub async fn commit(
+    env: &Env,
+    ctx: &Context,
+    db: &D1Database,
+    statements: Vec<D1PreparedStatement>,
+    sends_mail: bool,
+    now: i64,
+) -> Result<()> {
+    if statements.is_empty() {
+        return Ok(());
+    }
+    db.batch(statements).await?;
+    if sends_mail {
+        send_soon(env, ctx, now);
+    }
+    Ok(())
+}
+
+/// Stores `outcome` as one transaction; e-mails follow after the response.
+pub async fn outcome(env: &Env, ctx: &Context, db: &D1Database, outcome: &Outcome, now: i64) -> Result<()> {
+    let statements = statements(env, db, outcome, None, now)?;
+    commit(env, ctx, db, statements, outcome.emails().next().is_some(), now).await
+}
+
+/// Sends due e-mails in the background of this request (cron retries what fails).
+pub fn send_soon(env: &Env, ctx: &Context, now: i64) {
+    let env = env.clone();
+    ctx.wait_until(async move {
+        let result = async {
+            let db = store::db(&env)?;
+            mail::send_due(&env, &db, now, 20).await
+        }
+        .await;
+        if let Err(error) = result {
+            worker::console_warn!("sending e-mail after the response failed: {error}");
+        }
+    });
+}
