@@ -10,8 +10,8 @@
 //! command does to domains and contacts over time).
 
 pub mod error;
+pub mod lifecycle;
 pub mod model;
 pub mod validate;
-pub mod lifecycle;
 
 pub use error::{ErrorCode, Problem, Problems};
