@@ -35,6 +35,72 @@ pub enum ErrorCode {
     /// A value that is syntactically wrong in a way no more specific code covers.
     InvalidValue,
 
+    // --- validation of names, contacts and orders (issue 3) -----------------------------
+    /// The name is not under .coop.
+    NotCoop,
+    /// Only second-level names (`name.coop`) can be registered.
+    NotSecondLevel,
+    /// A domain or host name with an empty label (`..`, leading dot).
+    EmptyLabel,
+    /// An ASCII character other than a-z, 0-9 and `-` in a label.
+    InvalidCharacter,
+    /// A non-ASCII code point that no .coop IDN table (and no IDNA2008 rule) allows.
+    IdnDisallowedCodePoint,
+    /// A label whose letters fit no single IDN language table (e.g. Cyrillic mixed with Latin).
+    IdnMixedTables,
+    /// An IDN label without its language tag (`idn_language` / `X-IDN-LANGUAGE`).
+    IdnLanguageRequired,
+    /// A language tag that is not one of the .coop IDN tables.
+    UnknownIdnLanguage,
+    /// The label has characters outside the table of the language given.
+    IdnLanguageMismatch,
+    /// A label longer than 63 octets in its A-label form.
+    LabelTooLong,
+    /// A name longer than 253 octets in its A-label form.
+    NameTooLong,
+    /// A hyphen at the start or end of a label, or `--` in positions 3-4 (reserved `??--` labels).
+    HyphenPosition,
+    /// An `xn--` label that is not valid Punycode or does not decode to a valid U-label.
+    InvalidALabel,
+    /// Input that is valid only after a mapping other than ASCII case folding (full-width, upper-case non-ASCII, decomposed accents, odd dots); the canonical form is suggested.
+    NeedsMapping,
+    /// Right-to-left characters (RFC 5893 Bidi rule; no .coop table has any).
+    BidiRule,
+    /// Zero-width joiner or non-joiner (RFC 5892 CONTEXTJ).
+    Contextj,
+    /// A CONTEXTO code point (middle dot, keraia, geresh, katakana middle dot, Arabic-Indic digits).
+    Contexto,
+    /// A label that starts with a combining mark (RFC 5891 4.2.3.2).
+    LeadingCombiningMark,
+    /// A name server or e-mail host name that is not a valid DNS host name.
+    InvalidHostName,
+    /// Not an ISO 3166-1 alpha-2 country code.
+    InvalidCountry,
+    /// A phone or fax number not in `+CC.NUMBER` form with a real country calling code.
+    InvalidPhone,
+    /// Not a valid e-mail address.
+    InvalidEmail,
+    /// A privacy or proxy service as registrant; .coop forbids them.
+    PrivacyService,
+    /// A contact handle of the wrong form.
+    InvalidHandle,
+    /// Fewer than 2 or more than 13 name servers.
+    NameserverCount,
+    /// The same name server listed twice.
+    DuplicateNameserver,
+    /// A name server inside the domain being registered without glue addresses.
+    GlueRequired,
+    /// Glue addresses for a name server outside the domain being registered.
+    GlueNotAllowed,
+    /// Not a usable IPv4 or IPv6 address.
+    InvalidIp,
+    /// A registration period outside 1-10 whole years.
+    PeriodRange,
+    /// The registrant has not certified its .coop eligibility.
+    EligibilityRequired,
+    /// An eligibility criterion code that is not in the list.
+    UnknownCriterion,
+
     // --- state and permissions --------------------------------------------------------------
     /// The object does not exist.
     NotFound,
@@ -101,6 +167,38 @@ impl ErrorCode {
             ErrorCode::TransferPending => "transfer_pending",
             ErrorCode::NoTransferPending => "no_transfer_pending",
             ErrorCode::Internal => "internal",
+            ErrorCode::NotCoop => "not_coop",
+            ErrorCode::NotSecondLevel => "not_second_level",
+            ErrorCode::EmptyLabel => "empty_label",
+            ErrorCode::InvalidCharacter => "invalid_character",
+            ErrorCode::IdnDisallowedCodePoint => "idn_disallowed_code_point",
+            ErrorCode::IdnMixedTables => "idn_mixed_tables",
+            ErrorCode::IdnLanguageRequired => "idn_language_required",
+            ErrorCode::UnknownIdnLanguage => "unknown_idn_language",
+            ErrorCode::IdnLanguageMismatch => "idn_language_mismatch",
+            ErrorCode::LabelTooLong => "label_too_long",
+            ErrorCode::NameTooLong => "name_too_long",
+            ErrorCode::HyphenPosition => "hyphen_position",
+            ErrorCode::InvalidALabel => "invalid_a_label",
+            ErrorCode::NeedsMapping => "needs_mapping",
+            ErrorCode::BidiRule => "bidi_rule",
+            ErrorCode::Contextj => "contextj",
+            ErrorCode::Contexto => "contexto",
+            ErrorCode::LeadingCombiningMark => "leading_combining_mark",
+            ErrorCode::InvalidHostName => "invalid_host_name",
+            ErrorCode::InvalidCountry => "invalid_country",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::PrivacyService => "privacy_service",
+            ErrorCode::InvalidHandle => "invalid_handle",
+            ErrorCode::NameserverCount => "nameserver_count",
+            ErrorCode::DuplicateNameserver => "duplicate_nameserver",
+            ErrorCode::GlueRequired => "glue_required",
+            ErrorCode::GlueNotAllowed => "glue_not_allowed",
+            ErrorCode::InvalidIp => "invalid_ip",
+            ErrorCode::PeriodRange => "period_range",
+            ErrorCode::EligibilityRequired => "eligibility_required",
+            ErrorCode::UnknownCriterion => "unknown_criterion",
         }
     }
 
@@ -110,6 +208,38 @@ impl ErrorCode {
         match self {
             MalformedInput | Required | UnknownField | UnknownCommand | WrongType | TooLong
             | ControlCharacter | NotNormalized | InvalidValue | PeriodExceeded => 422,
+            NotCoop
+            | NotSecondLevel
+            | EmptyLabel
+            | InvalidCharacter
+            | IdnDisallowedCodePoint
+            | IdnMixedTables
+            | IdnLanguageRequired
+            | UnknownIdnLanguage
+            | IdnLanguageMismatch
+            | LabelTooLong
+            | NameTooLong
+            | HyphenPosition
+            | InvalidALabel
+            | NeedsMapping
+            | BidiRule
+            | Contextj
+            | Contexto
+            | LeadingCombiningMark
+            | InvalidHostName
+            | InvalidCountry
+            | InvalidPhone
+            | InvalidEmail
+            | PrivacyService
+            | InvalidHandle
+            | NameserverCount
+            | DuplicateNameserver
+            | GlueRequired
+            | GlueNotAllowed
+            | InvalidIp
+            | PeriodRange
+            | EligibilityRequired
+            | UnknownCriterion => 422,
             BodyTooLarge => 413,
             NotFound => 404,
             NotYours => 403,
@@ -155,6 +285,27 @@ impl ErrorCode {
                 421,
                 "Command failed due to server error. Client should try again",
             ),
+            IdnLanguageRequired | EligibilityRequired => (504, "Missing required attribute"),
+            EmptyLabel
+            | InvalidCharacter
+            | IdnDisallowedCodePoint
+            | HyphenPosition
+            | InvalidALabel
+            | NeedsMapping
+            | BidiRule
+            | Contextj
+            | Contexto
+            | LeadingCombiningMark
+            | InvalidHostName
+            | InvalidPhone
+            | InvalidEmail
+            | InvalidIp
+            | InvalidHandle => (505, "Invalid attribute value syntax"),
+            NotCoop | NotSecondLevel | IdnMixedTables | UnknownIdnLanguage
+            | IdnLanguageMismatch | LabelTooLong | NameTooLong | InvalidCountry
+            | PrivacyService | NameserverCount | DuplicateNameserver | GlueRequired
+            | GlueNotAllowed | UnknownCriterion => (541, "Invalid attribute value"),
+            PeriodRange => (556, "Maximum registration period exceeded"),
         }
     }
 }
@@ -260,5 +411,62 @@ mod tests {
                 serde_json::Value::String(code.as_str().to_string())
             );
         }
+    }
+
+    /// The validation codes (issue 3): stable names, 422, and a reseller code of the
+    /// attribute family (504 missing, 505 syntax, 541 value, 556 period).
+    #[test]
+    fn validation_codes_map_consistently() {
+        let codes = [
+            ErrorCode::NotCoop,
+            ErrorCode::NotSecondLevel,
+            ErrorCode::EmptyLabel,
+            ErrorCode::InvalidCharacter,
+            ErrorCode::IdnDisallowedCodePoint,
+            ErrorCode::IdnMixedTables,
+            ErrorCode::IdnLanguageRequired,
+            ErrorCode::UnknownIdnLanguage,
+            ErrorCode::IdnLanguageMismatch,
+            ErrorCode::LabelTooLong,
+            ErrorCode::NameTooLong,
+            ErrorCode::HyphenPosition,
+            ErrorCode::InvalidALabel,
+            ErrorCode::NeedsMapping,
+            ErrorCode::BidiRule,
+            ErrorCode::Contextj,
+            ErrorCode::Contexto,
+            ErrorCode::LeadingCombiningMark,
+            ErrorCode::InvalidHostName,
+            ErrorCode::InvalidCountry,
+            ErrorCode::InvalidPhone,
+            ErrorCode::InvalidEmail,
+            ErrorCode::PrivacyService,
+            ErrorCode::InvalidHandle,
+            ErrorCode::NameserverCount,
+            ErrorCode::DuplicateNameserver,
+            ErrorCode::GlueRequired,
+            ErrorCode::GlueNotAllowed,
+            ErrorCode::InvalidIp,
+            ErrorCode::PeriodRange,
+            ErrorCode::EligibilityRequired,
+            ErrorCode::UnknownCriterion,
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for code in codes {
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(code.as_str().to_string())
+            );
+            assert_eq!(code.http_status(), 422, "{code}");
+            assert!(
+                [504, 505, 541, 556].contains(&code.reseller_result().0),
+                "{code}"
+            );
+        }
+        assert_eq!(ErrorCode::IdnLanguageRequired.reseller_result().0, 504);
+        assert_eq!(ErrorCode::InvalidEmail.reseller_result().0, 505);
+        assert_eq!(ErrorCode::NotCoop.reseller_result().0, 541);
+        assert_eq!(ErrorCode::PeriodRange.reseller_result().0, 556);
     }
 }

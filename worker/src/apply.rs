@@ -26,7 +26,12 @@ pub fn statements(
     let mut statements = store::outcome_statements(db, outcome, new_name)?;
     let origin = origin(env);
     for email in outcome.emails() {
-        statements.push(mail::enqueue(env, db, &letters::letter(&origin, email), now)?);
+        statements.push(mail::enqueue(
+            env,
+            db,
+            &letters::letter(&origin, email),
+            now,
+        )?);
     }
     Ok(statements)
 }
@@ -51,9 +56,23 @@ pub async fn commit(
 }
 
 /// Stores `outcome` as one transaction; e-mails follow after the response.
-pub async fn outcome(env: &Env, ctx: &Context, db: &D1Database, outcome: &Outcome, now: i64) -> Result<()> {
+pub async fn outcome(
+    env: &Env,
+    ctx: &Context,
+    db: &D1Database,
+    outcome: &Outcome,
+    now: i64,
+) -> Result<()> {
     let statements = statements(env, db, outcome, None, now)?;
-    commit(env, ctx, db, statements, outcome.emails().next().is_some(), now).await
+    commit(
+        env,
+        ctx,
+        db,
+        statements,
+        outcome.emails().next().is_some(),
+        now,
+    )
+    .await
 }
 
 /// Sends due e-mails in the background of this request (cron retries what fails).

@@ -1,0 +1,205 @@
+//! Delegation name servers of a domain being registered.
+//!
+//! Rules: 2 to 13 servers (`nameserver_count`); each host a valid host name
+//! ([`crate::validate::domain::validate_host_name`]); no host twice (`duplicate_nameserver`);
+//! glue addresses (IPv4 or IPv6, not unspecified/loopback/multicast/broadcast, no address
+//! twice: `invalid_ip`) exactly when the host lies inside the domain being registered:
+//! `glue_required` without them, `glue_not_allowed` for a host outside it.
+
+use crate::error::{ErrorCode, Problem, Problems};
+use crate::model::{DomainName, Nameserver};
+use crate::validate::domain::validate_host_name;
+use crate::validate::json;
+use serde_json::Value;
+use std::net::IpAddr;
+
+pub const MIN_NAMESERVERS: usize = 2;
+pub const MAX_NAMESERVERS: usize = 13;
+
+/// One name server as given, with the field names of its parts.
+#[derive(Debug)]
+pub(crate) struct RawNameserver<'a> {
+    pub host: Option<&'a str>,
+    pub host_field: String,
+    /// Each glue address with its field.
+    pub addresses: Vec<(&'a str, String)>,
+}
+
+pub(crate) fn count_problem(count: usize, field: &str) -> Problem {
+    Problem::new(
+        ErrorCode::NameserverCount,
+        field,
+        format!("{count} name servers given; a .coop domain needs {MIN_NAMESERVERS} to {MAX_NAMESERVERS}"),
+    )
+}
+
+/// Checks the list; `domain` is the name being registered (`None` when it is itself invalid:
+/// the glue rules are then skipped). Problems go to `problems`.
+pub(crate) fn check_nameservers(
+    list: &[RawNameserver<'_>],
+    domain: Option<&DomainName>,
+    list_field: &str,
+    problems: &mut Problems,
+) -> Vec<Nameserver> {
+    if !(MIN_NAMESERVERS..=MAX_NAMESERVERS).contains(&list.len()) {
+        problems.push(count_problem(list.len(), list_field));
+    }
+    let mut accepted: Vec<Nameserver> = Vec::new();
+    for raw in list {
+        let Some(host) = raw.host.filter(|h| !h.trim().is_empty()) else {
+            problems.push(Problem::new(
+                ErrorCode::Required,
+                &raw.host_field,
+                "is required: the name server's host name",
+            ));
+            continue;
+        };
+        let host = match validate_host_name(host, &raw.host_field) {
+            Ok(host) => host,
+            Err(found) => {
+                problems.errors.extend(found.errors);
+                continue;
+            }
+        };
+        if accepted.iter().any(|ns| ns.host == host) {
+            problems.push(Problem::new(
+                ErrorCode::DuplicateNameserver,
+                &raw.host_field,
+                format!("'{host}' is listed more than once"),
+            ));
+            continue;
+        }
+        let mut addresses: Vec<String> = Vec::new();
+        for (text, field) in &raw.addresses {
+            match check_address(text, field) {
+                Ok(address) if addresses.contains(&address) => problems.push(Problem::new(
+                    ErrorCode::InvalidIp,
+                    field,
+                    format!("{address} is listed more than once"),
+                )),
+                Ok(address) => addresses.push(address),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        if let Some(domain) = domain {
+            let inside = host == domain.ascii
+                || host
+                    .strip_suffix(domain.ascii.as_str())
+                    .is_some_and(|head| head.ends_with('.'));
+            if inside && raw.addresses.is_empty() {
+                problems.push(Problem::new(
+                    ErrorCode::GlueRequired,
+                    &raw.host_field,
+                    format!(
+                        "'{host}' lies inside the domain being registered, so it needs glue: at least one IPv4 or IPv6 address"
+                    ),
+                ));
+            }
+            if !inside && !raw.addresses.is_empty() {
+                let field = raw
+                    .addresses
+                    .first()
+                    .map_or(raw.host_field.as_str(), |(_, f)| f);
+                problems.push(Problem::new(
+                    ErrorCode::GlueNotAllowed,
+                    field,
+                    format!(
+                        "'{host}' is outside the domain being registered: its addresses are published by its own zone, so give none here"
+                    ),
+                ));
+            }
+        }
+        accepted.push(Nameserver { host, addresses });
+    }
+    accepted
+}
+
+/// Checks one glue address; returns its canonical text.
+fn check_address(text: &str, field: &str) -> Result<String, Problem> {
+    let invalid = |message: String| Problem::new(ErrorCode::InvalidIp, field, message);
+    let shown: String = text.chars().take(50).collect();
+    let address: IpAddr = text
+        .trim()
+        .parse()
+        .map_err(|_| invalid(format!("'{shown}' is not an IPv4 or IPv6 address")))?;
+    let unusable = address.is_unspecified()
+        || address.is_loopback()
+        || address.is_multicast()
+        || matches!(address, IpAddr::V4(v4) if v4.is_broadcast());
+    if unusable {
+        return Err(invalid(format!(
+            "{address} cannot be a name server's address (unspecified, loopback, multicast or broadcast)"
+        )));
+    }
+    Ok(address.to_string())
+}
+
+/// Reads the order JSON's `nameservers` list (`[{"host": .., "addresses": [..]}]`).
+pub(crate) fn raw_nameservers_from_json<'a>(
+    items: &'a [Value],
+    path: &str,
+    problems: &mut Problems,
+) -> Vec<RawNameserver<'a>> {
+    let mut list = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let item_path = json::index(path, i);
+        let Some(map) = json::object(item, &item_path, &["host", "addresses"], problems) else {
+            list.push(RawNameserver {
+                host: Some(""),
+                host_field: json::join(&item_path, "host"),
+                addresses: Vec::new(),
+            });
+            continue;
+        };
+        let host = json::string(map, "host", &item_path, problems);
+        let addresses_path = json::join(&item_path, "addresses");
+        let mut addresses = Vec::new();
+        for (j, address) in json::array(map, "addresses", &item_path, problems)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let field = json::index(&addresses_path, j);
+            match address {
+                Value::String(text) => addresses.push((text.as_str(), field)),
+                other => problems.push(Problem::new(
+                    ErrorCode::WrongType,
+                    field,
+                    format!("must be a string, not {}", json::type_name(other)),
+                )),
+            }
+        }
+        list.push(RawNameserver {
+            host,
+            host_field: json::join(&item_path, "host"),
+            addresses,
+        });
+    }
+    list
+}
+
+/// Validates a JSON list of name servers for `domain`; problems under `field`
+/// (e.g. `nameservers[1].host`).
+pub fn validate_nameservers(
+    value: &Value,
+    domain: Option<&DomainName>,
+    field: &str,
+) -> Result<Vec<Nameserver>, Problems> {
+    let mut problems = Problems::default();
+    let Some(items) = value.as_array() else {
+        return Err(Problems::one(Problem::new(
+            ErrorCode::WrongType,
+            field,
+            format!(
+                "must be a list of name servers, not {}",
+                json::type_name(value)
+            ),
+        )));
+    };
+    let raw = raw_nameservers_from_json(items, field, &mut problems);
+    let accepted = check_nameservers(&raw, domain, field, &mut problems);
+    problems.into_result(accepted)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,208 @@
+//! Privacy and proxy services, which .coop forbids as registrant (seed 001).
+//!
+//! A curated list (data: `shared/data/privacy-services.txt`) of the e-mail domains of known
+//! services and of tell-tale phrases ("Domains By Proxy", "Redacted for Privacy", ...). The
+//! organisation and the person's name are compared word by word, ignoring case, accents and
+//! punctuation; the e-mail domain matches a listed domain or any of its subdomains.
+//! Error: `privacy_service`.
+
+use crate::error::{ErrorCode, Problem};
+use crate::model::ContactInfo;
+use crate::validate::email::email_domain;
+use std::sync::OnceLock;
+
+const SOURCE: &str = include_str!("../../data/privacy-services.txt");
+
+struct Rules {
+    email_domains: Vec<String>,
+    /// Phrases, normalised (see [`normalise`]) and padded with spaces.
+    phrases: Vec<String>,
+}
+
+fn rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules = Rules {
+            email_domains: Vec::new(),
+            phrases: Vec::new(),
+        };
+        for line in SOURCE.lines().map(str::trim) {
+            if let Some(domain) = line.strip_prefix("email-domain:") {
+                rules.email_domains.push(domain.trim().to_lowercase());
+            } else if let Some(phrase) = line.strip_prefix("phrase:") {
+                rules.phrases.push(normalise(phrase));
+            }
+        }
+        rules
+    })
+}
+
+/// Lower case, Latin accents dropped, every run of non-alphanumerics one space, padded with
+/// spaces so that phrases match whole words.
+fn normalise(text: &str) -> String {
+    let mut out = String::from(" ");
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'à'..='å' => 'a',
+            'ç' => 'c',
+            'è'..='ë' => 'e',
+            'ì'..='ï' => 'i',
+            'ñ' => 'n',
+            'ò'..='ö' | 'ø' => 'o',
+            'ù'..='ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            other => other,
+        };
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
+}
+
+/// Which rule, if any, marks this contact as a privacy or proxy service.
+pub(crate) fn privacy_service_match(contact: &ContactInfo) -> Option<String> {
+    let rules = rules();
+    if let Some(domain) = email_domain(&contact.email) {
+        for listed in &rules.email_domains {
+            let matches = domain == *listed
+                || domain
+                    .strip_suffix(listed.as_str())
+                    .is_some_and(|head| head.ends_with('.'));
+            if matches {
+                return Some(format!("its e-mail domain {domain}"));
+            }
+        }
+    }
+    let person = format!("{} {}", contact.first_name, contact.last_name);
+    let texts = [
+        contact.organization.as_deref().unwrap_or_default(),
+        person.as_str(),
+    ];
+    for text in texts {
+        let normalised = normalise(text);
+        for phrase in &rules.phrases {
+            if normalised.contains(phrase.as_str()) {
+                return Some(format!("'{}'", phrase.trim()));
+            }
+        }
+    }
+    None
+}
+
+/// Refuses a registrant that is a privacy or proxy service; the problem is on `field`.
+pub(crate) fn check_not_privacy_service(contact: &ContactInfo, field: &str) -> Result<(), Problem> {
+    match privacy_service_match(contact) {
+        None => Ok(()),
+        Some(reason) => Err(Problem::new(
+            ErrorCode::PrivacyService,
+            field,
+            format!(
+                "looks like a privacy or proxy service ({reason}); .coop does not allow them: the registrant must be the co-operative itself, with its own contact data"
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(organization: &str, first: &str, last: &str, email: &str) -> ContactInfo {
+        ContactInfo {
+            first_name: first.into(),
+            last_name: last.into(),
+            organization: (!organization.is_empty()).then(|| organization.into()),
+            email: email.into(),
+            ..ContactInfo::default()
+        }
+    }
+
+    #[test]
+    fn privacy_services_are_recognised() {
+        let cases: &[(ContactInfo, bool)] = &[
+            (
+                contact(
+                    "Domains By Proxy, LLC",
+                    "Registration",
+                    "Private",
+                    "x@example.com",
+                ),
+                true,
+            ),
+            (
+                contact("Withheld for Privacy ehf", "Anna", "B", "a@example.is"),
+                true,
+            ),
+            (
+                contact("REDACTED FOR PRIVACY", "A", "B", "a@example.org"),
+                true,
+            ),
+            (contact("Coop eG", "A", "B", "abc@contactprivacy.com"), true),
+            (
+                contact("Coop eG", "A", "B", "abc@mail.whoisguard.com"),
+                true,
+            ),
+            (contact("WhoisGuard, Inc.", "A", "B", "a@example.org"), true),
+            (
+                contact("Privacy-Protect.org", "A", "B", "a@example.org"),
+                true,
+            ),
+            (contact("Coop eG", "Whois", "Agent", "a@example.org"), true),
+            (
+                contact("Identity Protection Service", "A", "B", "a@example.org"),
+                true,
+            ),
+            // Legitimate co-operatives.
+            (
+                contact(
+                    "Müller Wohnungsgenossenschaft eG",
+                    "Anna",
+                    "Müller",
+                    "info@müller.coop",
+                ),
+                false,
+            ),
+            (
+                contact(
+                    "Proximity Farmers Cooperative",
+                    "A",
+                    "B",
+                    "a@proximity.coop",
+                ),
+                false,
+            ),
+            (
+                contact("Privacy Rights Cooperative", "A", "B", "a@example.coop"),
+                false,
+            ),
+            (
+                contact("Coop eG", "A", "B", "a@notcontactprivacy.com"),
+                false,
+            ),
+            (
+                contact("Coop eG", "A", "B", "a@contactprivacy.com.example.org"),
+                false,
+            ),
+        ];
+        for (contact, expected) in cases {
+            assert_eq!(
+                privacy_service_match(contact).is_some(),
+                *expected,
+                "{contact:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn data_file_has_rules() {
+        assert!(rules().email_domains.len() >= 10);
+        assert!(rules().phrases.len() >= 20);
+        assert!(rules().phrases.iter().all(|p| p.trim().len() > 3));
+    }
+}

@@ -1,0 +1,271 @@
+//! The reseller command API's parameter sets (CentralNic Reseller names; keys upper case as
+//! the caller normalises them, values as strings), validated by the same field rules as the
+//! order JSON: the same bad value gives the same code and message, on the parameter's name.
+//!
+//! AddContact / ModifyContact ([`validate_reseller_contact`]): `FIRSTNAME`, `LASTNAME`,
+//! `ORGANIZATION`, `STREET0`..`STREET2` (`STREET` for `STREET0`), `CITY`, `STATE`, `ZIP`,
+//! `COUNTRY`, `PHONE`, `FAX`, `EMAIL`. Other parameters are the command's business.
+//!
+//! AddDomain ([`validate_reseller_add_domain`]): `DOMAIN`; `PERIOD` (default 1);
+//! `OWNERCONTACT0` (required), `ADMINCONTACT0`, `TECHCONTACT0`, `BILLINGCONTACT0` (default:
+//! the owner) as handles (`invalid_handle`); `NAMESERVER0`..`NAMESERVER12` (2 to 13; a higher
+//! index is `nameserver_count`); `X-COOP-ELIGIBILITY` must be `1` (`eligibility_required`);
+//! `X-IDN-LANGUAGE`; optional `X-COOP-ELIGIBILITY-CRITERION`.
+//! Glue: AddDomain carries no addresses (in EPP, hosts inside a domain are created after
+//! it), so a name server inside the domain being registered is refused with
+//! `glue_required`, as the order path refuses one given without addresses.
+
+use crate::error::{ErrorCode, Problem, Problems};
+use crate::model::{ContactInfo, DomainName, Nameserver};
+use crate::validate::contact::{
+    validate_raw_contact, ContactField, ContactFieldNames, ContactRules, RawContact,
+};
+use crate::validate::domain::validate_domain_name_at;
+use crate::validate::eligibility::{certification_required, check_criterion, EligibilityCriterion};
+use crate::validate::nameserver::{
+    check_nameservers, count_problem, RawNameserver, MAX_NAMESERVERS,
+};
+use crate::validate::period::validate_period_text;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A validated AddDomain command.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AddDomainRequest {
+    pub domain: DomainName,
+    pub period: u8,
+    pub owner_contact: String,
+    pub admin_contact: String,
+    pub tech_contact: String,
+    pub billing_contact: String,
+    pub nameservers: Vec<Nameserver>,
+    /// The criterion, when the reseller names one (`X-COOP-ELIGIBILITY-CRITERION`).
+    pub eligibility_criterion: Option<EligibilityCriterion>,
+}
+
+struct ResellerNames;
+
+impl ContactFieldNames for ResellerNames {
+    fn field(&self, field: ContactField) -> String {
+        match field {
+            ContactField::FirstName => "FIRSTNAME",
+            ContactField::LastName => "LASTNAME",
+            ContactField::Organization => "ORGANIZATION",
+            ContactField::Street => "STREET0",
+            ContactField::City => "CITY",
+            ContactField::State => "STATE",
+            ContactField::Postcode => "ZIP",
+            ContactField::Country => "COUNTRY",
+            ContactField::Phone => "PHONE",
+            ContactField::Fax => "FAX",
+            ContactField::Email => "EMAIL",
+        }
+        .to_string()
+    }
+    fn street_line(&self, index: usize) -> String {
+        format!("STREET{index}")
+    }
+}
+
+/// `KEY<n>` parameters (`STREET0`, `NAMESERVER12`) in index order.
+fn indexed<'a>(params: &'a BTreeMap<String, String>, key: &str) -> Vec<(usize, &'a str)> {
+    let mut found: Vec<(usize, &str)> = params
+        .iter()
+        .filter_map(|(name, value)| {
+            let digits = name.strip_prefix(key)?;
+            let valid = !digits.is_empty()
+                && digits.len() <= 3
+                && digits.bytes().all(|b| b.is_ascii_digit());
+            if !valid {
+                return None;
+            }
+            Some((digits.parse().ok()?, value.as_str()))
+        })
+        .collect();
+    found.sort_by_key(|(index, _)| *index);
+    found
+}
+
+/// Validates AddContact/ModifyContact parameters. `require_organization` for a contact that
+/// will be a registrant (which is then also checked not to be a privacy/proxy service).
+pub fn validate_reseller_contact(
+    params: &BTreeMap<String, String>,
+    require_organization: bool,
+) -> Result<ContactInfo, Problems> {
+    let get = |key: &str| params.get(key).map(String::as_str);
+    let mut street: Vec<Option<&str>> = Vec::new();
+    for (index, line) in indexed(params, "STREET") {
+        if street.len() <= index {
+            street.resize(index + 1, None);
+        }
+        if let Some(slot) = street.get_mut(index) {
+            *slot = Some(line);
+        }
+    }
+    if street.first().copied().flatten().is_none() {
+        if let Some(line) = get("STREET") {
+            if street.is_empty() {
+                street.push(None);
+            }
+            if let Some(first) = street.first_mut() {
+                *first = Some(line);
+            }
+        }
+    }
+    let raw = RawContact {
+        first_name: get("FIRSTNAME"),
+        last_name: get("LASTNAME"),
+        organization: get("ORGANIZATION"),
+        street,
+        city: get("CITY"),
+        state: get("STATE"),
+        postcode: get("ZIP"),
+        country: get("COUNTRY"),
+        phone: get("PHONE"),
+        fax: get("FAX"),
+        email: get("EMAIL"),
+    };
+    let rules = ContactRules {
+        require_organization,
+        refuse_privacy_service: require_organization,
+    };
+    let mut problems = Problems::default();
+    let contact = validate_raw_contact(&raw, rules, &ResellerNames, &mut problems);
+    match contact {
+        Some(contact) if problems.is_empty() => Ok(contact),
+        _ => Err(problems),
+    }
+}
+
+/// A contact handle: 1-64 characters of `A-Z a-z 0-9 . _ : -`.
+fn check_handle(value: &str, field: &str) -> Result<String, Problem> {
+    let value = value.trim();
+    let valid = (1..=64).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'));
+    if valid {
+        Ok(value.to_string())
+    } else {
+        Err(Problem::new(
+            ErrorCode::InvalidHandle,
+            field,
+            format!(
+                "'{}' is not a contact handle (1-64 letters, digits, '.', '_', ':' or '-', e.g. P-ABC1)",
+                value.chars().take(40).collect::<String>()
+            ),
+        ))
+    }
+}
+
+/// Validates AddDomain parameters.
+pub fn validate_reseller_add_domain(
+    params: &BTreeMap<String, String>,
+) -> Result<AddDomainRequest, Problems> {
+    let mut problems = Problems::default();
+    let get = |key: &str| {
+        params
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    };
+
+    let domain = match get("DOMAIN") {
+        Some(name) => {
+            validate_domain_name_at(name, get("X-IDN-LANGUAGE"), "DOMAIN", "X-IDN-LANGUAGE")
+                .map_err(|found| problems.errors.extend(found.errors))
+                .ok()
+        }
+        None => {
+            problems.push(Problem::new(
+                ErrorCode::Required,
+                "DOMAIN",
+                "is required: the .coop name to register, e.g. example.coop",
+            ));
+            None
+        }
+    };
+
+    let period = match get("PERIOD") {
+        None => Some(1),
+        Some(text) => validate_period_text(text, "PERIOD")
+            .map_err(|p| problems.push(p))
+            .ok(),
+    };
+
+    let owner = match get("OWNERCONTACT0") {
+        Some(handle) => check_handle(handle, "OWNERCONTACT0")
+            .map_err(|p| problems.push(p))
+            .ok(),
+        None => {
+            problems.push(Problem::new(
+                ErrorCode::Required,
+                "OWNERCONTACT0",
+                "is required: the owner (registrant) contact",
+            ));
+            None
+        }
+    };
+    let mut role = |key: &str| match get(key) {
+        Some(handle) => check_handle(handle, key).map_err(|p| problems.push(p)).ok(),
+        None => owner.clone(),
+    };
+    let admin = role("ADMINCONTACT0");
+    let tech = role("TECHCONTACT0");
+    let billing = role("BILLINGCONTACT0");
+
+    let given = indexed(params, "NAMESERVER");
+    let mut raw = Vec::new();
+    for (index, host) in &given {
+        let field = format!("NAMESERVER{index}");
+        if *index >= MAX_NAMESERVERS {
+            problems.push(count_problem(given.len(), &field));
+            continue;
+        }
+        raw.push(RawNameserver {
+            host: Some(host),
+            host_field: field,
+            addresses: Vec::new(),
+        });
+    }
+    let raw: Vec<RawNameserver> = raw
+        .into_iter()
+        .filter(|ns| ns.host.is_some_and(|h| !h.trim().is_empty()))
+        .collect();
+    let nameservers = check_nameservers(&raw, domain.as_ref(), "NAMESERVER", &mut problems);
+
+    match get("X-COOP-ELIGIBILITY").map(str::trim) {
+        Some("1") => {}
+        _ => problems.push(certification_required("X-COOP-ELIGIBILITY")),
+    }
+    let criterion = match get("X-COOP-ELIGIBILITY-CRITERION") {
+        None => None,
+        Some(code) => check_criterion(Some(code), "X-COOP-ELIGIBILITY-CRITERION")
+            .map_err(|p| problems.push(p))
+            .ok(),
+    };
+
+    match (domain, period, owner, admin, tech, billing) {
+        (
+            Some(domain),
+            Some(period),
+            Some(owner_contact),
+            Some(admin_contact),
+            Some(tech_contact),
+            Some(billing_contact),
+        ) if problems.is_empty() => Ok(AddDomainRequest {
+            domain,
+            period,
+            owner_contact,
+            admin_contact,
+            tech_contact,
+            billing_contact,
+            nameservers,
+            eligibility_criterion: criterion,
+        }),
+        _ => Err(problems),
+    }
+}
+
+#[cfg(test)]
+mod tests;
