@@ -12,6 +12,7 @@ use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, Sc
 mod apply;
 mod auth;
 mod clock;
+mod cron;
 mod crypto;
 mod http;
 mod letters;
@@ -26,4 +27,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 }
 
 #[event(scheduled)]
-async fn scheduled(_event: ScheduledEvent, _env: Env, _ctx: ScheduleContext) {}
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if let Err(error) = cron::run(&env).await {
+        worker::console_error!("cron run failed: {error}");
+    }
+}

@@ -1,0 +1,37 @@
+//! The scheduled handler: moves time-driven work forward (reminders, holds, deletions,
+//! transfer approvals, auto-renewals), then retries e-mail. Each step is bounded per run so
+//! one invocation stays within the Workers CPU limit; the next run picks up the rest.
+
+use coopreg_shared::lifecycle;
+use worker::{Env, Result};
+
+use crate::{apply, clock, mail, store};
+
+/// Records handled per kind and run.
+const BATCH: u32 = 200;
+
+pub async fn run(env: &Env) -> Result<()> {
+    let db = store::db(env)?;
+    let now = clock::now(&db).await?;
+
+    // Contacts first: a timeout holds the contact's domains together with it.
+    for contact in store::due_contacts(&db, now, BATCH).await? {
+        let domains = store::domains_owned_by(&db, &contact.handle).await?;
+        let outcome = lifecycle::tick(std::slice::from_ref(&contact), &domains, now);
+        if !outcome.is_empty() {
+            db.batch(apply::statements(env, &db, &outcome, None, now)?)
+                .await?;
+        }
+    }
+    for domain in store::due_domains(&db, now, BATCH).await? {
+        let owner = store::contact(&db, &domain.owner).await?;
+        let owners: Vec<_> = owner.into_iter().collect();
+        let outcome = lifecycle::tick(&owners, std::slice::from_ref(&domain), now);
+        if !outcome.is_empty() {
+            db.batch(apply::statements(env, &db, &outcome, None, now)?)
+                .await?;
+        }
+    }
+    mail::send_due(env, &db, now, 100).await?;
+    Ok(())
+}
