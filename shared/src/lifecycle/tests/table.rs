@@ -630,3 +630,51 @@ fn transfer_deny_and_cancel_return_to_active() {
         assert_eq!(domain.auth_code, before.auth_code);
     }
 }
+
+#[test]
+fn staff_delete_acts_for_the_registry_only_and_names_the_staff_member() {
+    let staff = || Actor::Staff("alice".into());
+    let mut registry = Registry::new();
+    registry.active("alpha", T0);
+    registry.active("beta", T0);
+    // The sponsor's delete lock does not bind the registry.
+    let mut locked = registry.domain("beta").clone();
+    locked
+        .client_statuses
+        .insert(ClientStatus::ClientDeleteProhibited);
+    registry.domains.insert(locked.name.ascii.clone(), locked);
+    for (actor, expected) in [
+        (Actor::Reseller(R1.into()), Some(crate::ErrorCode::NotYours)),
+        (Actor::Registrant, Some(crate::ErrorCode::NotYours)),
+        (staff(), None),
+    ] {
+        let result = registry.on_domain("alpha", |d| staff_delete(d, actor, "fraud", day(20)));
+        assert_eq!(result.as_ref().err().map(code), expected);
+    }
+    assert_eq!(registry.state("alpha"), "REDEMPTION");
+    let event = registry.events.last().unwrap();
+    assert_eq!(event.actor, staff());
+    assert_eq!(event.reason, "deleted by registry staff: fraud");
+    registry
+        .on_domain("beta", |d| staff_delete(d, staff(), "", day(20)))
+        .unwrap();
+    assert_eq!(registry.state("beta"), "REDEMPTION");
+    let again = registry.on_domain("alpha", |d| staff_delete(d, staff(), "", day(21)));
+    assert_eq!(
+        again.err().map(|p| code(&p)),
+        Some(crate::ErrorCode::StatusProhibits)
+    );
+}
+
+#[test]
+fn staff_delete_within_add_grace_frees_the_name() {
+    let mut registry = Registry::new();
+    registry.register("alpha", "ADMIN", T0).unwrap();
+    let outcome = registry
+        .on_domain("alpha", |d| {
+            staff_delete(d, Actor::Staff("alice".into()), "", day(1))
+        })
+        .unwrap();
+    assert_eq!(outcome.freed, vec!["alpha.coop".to_string()]);
+    assert!(registry.find("alpha").is_none());
+}
