@@ -7,6 +7,7 @@
 CREATE TABLE zone_exports (
   serial        INTEGER PRIMARY KEY,
   content_hash  TEXT NOT NULL,             -- SHA-256 of everything but the serial
+  header        TEXT NOT NULL,             -- $ORIGIN, $TTL, SOA with this serial, apex NS
   body_key      TEXT NOT NULL,
   body_bytes    INTEGER NOT NULL,
   published     INTEGER NOT NULL,          -- delegated domains

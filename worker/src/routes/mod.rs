@@ -17,6 +17,7 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
         (Method::Get, ["health"]) => health::get(&env).await,
         #[cfg(feature = "dev-tools")]
         (_, ["dev", ..]) => dev::handle(req, &env).await,
+        (_, ["staff", ..]) => crate::console::handle(req, &env).await,
         (_, ["api", ..]) => http::not_found(),
         _ => env.assets("ASSETS")?.fetch_request(req).await,
     }
