@@ -8,6 +8,8 @@ use crate::pages::escape;
 use crate::store::EventRow;
 
 /// A console page. `staff` is the signed-in member's name (shown with the logout button).
+/// The referrer policy is `same-origin`, not `no-referrer`: with `no-referrer` browsers send
+/// `Origin: null` on form posts and the CSRF check could not tell the console's own forms.
 pub fn page(status: u16, title: &str, staff: Option<&str>, body: &str) -> Result<Response> {
     let nav = match staff {
         Some(name) => format!(
@@ -23,7 +25,7 @@ pub fn page(status: u16, title: &str, staff: Option<&str>, body: &str) -> Result
     let html = format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"referrer\" content=\"no-referrer\">\n\
+         <meta name=\"referrer\" content=\"same-origin\">\n\
          <title>{title} — .coop registry console</title>\n\
          <link rel=\"stylesheet\" href=\"/style.css\">\n<link rel=\"stylesheet\" href=\"/staff.css\">\n</head>\n\
          <body class=\"staff\">\n<header class=\"site-header\"><a href=\"/staff/\" class=\"brand\">.coop registry console</a>\
