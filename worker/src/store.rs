@@ -265,6 +265,13 @@ pub fn delete_domain(db: &D1Database, ascii: &str) -> Result<D1PreparedStatement
         .bind(&[ascii.into()])
 }
 
+/// Deletes a domain row only while it is still in `state` (a name freed by projection), so
+/// that a concurrent registration of the name is never deleted.
+pub fn delete_domain_in_state(db: &D1Database, ascii: &str, state: &str) -> Result<D1PreparedStatement> {
+    db.prepare("DELETE FROM domains WHERE name = ?1 AND state = ?2")
+        .bind(&[ascii.into(), state.into()])
+}
+
 pub fn add_event(db: &D1Database, event: &Event) -> Result<D1PreparedStatement> {
     db.prepare(
         "INSERT INTO events (at, actor, object, from_state, to_state, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
