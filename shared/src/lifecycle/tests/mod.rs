@@ -5,5 +5,6 @@
 mod errors;
 mod fixtures;
 mod props;
+mod secrets;
 mod table;
 mod time_steps;
