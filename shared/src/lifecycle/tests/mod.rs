@@ -2,6 +2,7 @@
 //! product.md's state machine table (`table`), every error (`errors`), time (`time_steps`)
 //! and random command sequences (`props`).
 
+mod commands;
 mod errors;
 mod fixtures;
 mod props;
