@@ -107,8 +107,8 @@ function errorAnchor(el) {
   if (el.tagName === 'FIELDSET') return { parent: el, before: null };
   const check = el.closest('.check');
   if (check) return { parent: check.parentNode, before: check.nextSibling };
-  const field = el.closest('.field') || el.parentNode;
-  return { parent: field, before: null };
+  // Right under the control, before any hint or status line that follows it.
+  return { parent: el.parentNode, before: el.nextSibling };
 }
 
 function errorId(el) {
@@ -129,7 +129,7 @@ export function setFieldError(el, messages, onSuggest) {
   const id = errorId(el);
   let box = document.getElementById(id);
   const controls = controlsOf(el);
-  const describedTarget = el.tagName === 'FIELDSET' ? el : el;
+  const describedTarget = el;
   if (!messages.length) {
     if (box) box.remove();
     for (const c of controls) c.removeAttribute('aria-invalid');
@@ -169,6 +169,20 @@ export function focusIdOf(el) {
   return input ? input.id : el.id;
 }
 
+/** A short name of a field for the summary ("Nameserver 2", "Administrative contact: E-mail"). */
+export function labelOf(el) {
+  if (!el) return '';
+  const labelEl = el.tagName === 'FIELDSET' ? el.querySelector('legend') : document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+  if (!labelEl) return '';
+  const copy = labelEl.cloneNode(true);
+  copy.querySelectorAll('.req, .opt').forEach((x) => x.remove());
+  let text = copy.textContent.replace(/\s+/g, ' ').trim();
+  if (text.length > 40) return '';
+  const contact = el.closest('.contact-fields[id]');
+  if (contact) text = `${contact.querySelector('legend').textContent.trim()}: ${text}`;
+  return text;
+}
+
 /**
  * Renders the error summary: a heading and one link per problem (to its field, when it has
  * one). Hides the box when the list is empty.
@@ -179,7 +193,9 @@ export function renderSummary(box, root, problems, title) {
   const items = problems.map((p) => {
     const target = fieldFor(root, p.field);
     const id = focusIdOf(target);
-    return id ? `<li><a href="#${esc(id)}" data-focus="${esc(id)}">${esc(p.message)}</a></li>` : `<li>${esc(p.message)}</li>`;
+    const label = labelOf(target);
+    const text = label ? `${label}: ${p.message}` : p.message;
+    return id ? `<li><a href="#${esc(id)}" data-focus="${esc(id)}">${esc(text)}</a></li>` : `<li>${esc(text)}</li>`;
   }).join('');
   box.innerHTML = `<h2>${esc(title || (n === 1 ? 'There is 1 problem to fix' : `There are ${n} problems to fix`))}</h2><ul>${items}</ul>`;
   box.hidden = false;
