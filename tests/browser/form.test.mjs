@@ -129,14 +129,14 @@ async function fillValid(page, { domain, email }) {
   await page.check('#certified');
 }
 
-/** The newest outbox e-mail to `email`, waiting up to 10 s for it. */
-async function mailTo(email) {
+/** The newest outbox e-mail to `email` (other than `notId`), waiting up to 10 s for it. */
+async function mailTo(email, notId = null) {
   for (let i = 0; i < 40; i += 1) {
     const res = await fetch(`${BASE}/dev/outbox.json`);
     assert.equal(res.status, 200, 'GET /dev/outbox.json');
     const list = await res.json();
     const hit = list.find((m) => [].concat(m.to).some((t) => String(t).toLowerCase().includes(email.toLowerCase())));
-    if (hit) return hit;
+    if (hit && hit.id !== notId) return hit;
     await new Promise((r) => setTimeout(r, 250));
   }
   assert.fail(`no e-mail to ${email} in the outbox`);
@@ -159,6 +159,22 @@ async function expectStatus(page, url, status) {
     await page.waitForTimeout(500);
   }
   assert.equal((await page.textContent('#status')).trim(), status);
+}
+
+/**
+ * Presses a button of the verification page and waits for the answer. If the answer asks
+ * again (a second button of the same name), presses that one too.
+ */
+async function pressVerificationButton(page, name) {
+  for (let i = 0; i < 2; i += 1) {
+    const button = page.getByRole('button', { name, exact: true });
+    if (!(await button.count())) return;
+    const answer = page.waitForResponse((r) => r.request().method() === 'POST');
+    await button.first().click();
+    assert.ok((await answer).status() < 400, `${name} was accepted`);
+    await page.waitForLoadState('load');
+    if (/confirmed|declined|thank|active|held|on hold/i.test(await page.textContent('body'))) return;
+  }
 }
 
 /** Presses Tab until `selector` has focus; fails if it is not reached within `max` presses. */
@@ -310,13 +326,20 @@ describe('coopreg pages in a browser', () => {
     await shot(page, 'order-processing');
     await assertAccessible(page, 'order page');
 
+    // The registrant opens the e-mailed link elsewhere; the order page stays open.
     const mail = await mailTo(who.email);
-    await page.goto(verificationLink(mail));
-    await page.waitForSelector('button:has-text("Confirm")');
-    await shot(page, 'verify');
-    await assertAccessible(page, 'verification page');
-    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Confirm' }).click()]);
-    await expectStatus(page, orderUrl, 'ACTIVE');
+    const verify = await newPage(PHONE);
+    await verify.goto(verificationLink(mail));
+    await verify.waitForSelector('button:has-text("Confirm")');
+    assert.match(await verify.textContent('body'), new RegExp(who.domain.replace(/\./g, '\\.')), 'the verification page names the domain');
+    await shot(verify, 'verify');
+    await assertAccessible(verify, 'verification page');
+    await pressVerificationButton(verify, 'Confirm');
+    await shot(verify, 'verify-confirmed');
+    await verify.context().close();
+    // The open order page refreshes by itself (every 5 s while PROCESSING).
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent.trim() === 'ACTIVE', null, { timeout: 15000 });
+    assert.equal(page.url(), orderUrl);
     await shot(page, 'order-active');
     assert.deepEqual(page.errors, []);
     await page.context().close();
@@ -330,11 +353,30 @@ describe('coopreg pages in a browser', () => {
     assert.equal(r.status, 201, JSON.stringify(r.body));
     const orderUrl = new URL(r.body.status_url, BASE).href;
     await page.goto(verificationLink(await mailTo(who.email)));
-    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Decline' }).click()]);
+    await pressVerificationButton(page, 'Decline');
     await expectStatus(page, orderUrl, 'HELD');
     assert.match(await page.textContent('main'), /declined/i);
     await shot(page, 'order-held');
     await assertAccessible(page, 'held order page');
+    await page.context().close();
+  });
+
+  it('a registrant waiting for verification can ask for a new link on the order page', async () => {
+    const page = await newPage();
+    await openForm(page);
+    const who = fresh('resend');
+    const r = await postOrder(orderJson(who.domain, who.email, await firstCriterion(page)));
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const firstMail = await mailTo(who.email);
+    await page.goto(new URL(r.body.status_url, BASE).href);
+    await page.waitForSelector('#resend');
+    const answer = page.waitForResponse((x) => x.url().endsWith('/resend') && x.request().method() === 'POST');
+    await page.click('#resend');
+    assert.equal((await answer).status(), 202);
+    await page.waitForFunction(() => /on its way/.test(document.querySelector('#resend-status')?.textContent || ''));
+    const secondMail = await mailTo(who.email, firstMail.id);
+    assert.notEqual(secondMail.id, firstMail.id, 'a new e-mail was sent');
+    assert.notEqual(verificationLink(secondMail), verificationLink(firstMail), 'with a new link');
     await page.context().close();
   });
 

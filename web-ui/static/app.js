@@ -135,7 +135,8 @@ function refresh() {
   for (const p of serverProblems) if (!problems.some((q) => q.field === p.field && q.code === p.code)) problems.push(p);
   lastProblems = problems;
   renderInline(problems);
-  if (!summary.hidden) renderSummary(summary, form, problems);
+  // The summary (an alert) is not rewritten on each keystroke; it goes once all is fixed.
+  if (!summary.hidden && !problems.length) renderSummary(summary, form, []);
   return problems;
 }
 

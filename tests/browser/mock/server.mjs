@@ -76,6 +76,11 @@ async function handle(req, res) {
   if ((m = p.match(/^\/api\/v1\/orders\/([^/]+)\/resend$/)) && req.method === 'POST') {
     const o = orders.get(m[1]);
     if (!o) return send(res, 404, { errors: [{ code: 'not_found', field: '', message: 'No such order.' }] });
+    for (const [t, id] of tokens) if (id === o.order_id) tokens.delete(t);
+    const token = randomBytes(16).toString('hex');
+    tokens.set(token, o.order_id);
+    o.verification.sent_at = now();
+    mail(o.email, `New link: confirm your .coop registration of ${o.domain.unicode}`, [`${origin}/verify/${token}`, `${origin}/orders/${o.order_id}`]);
     return send(res, 202, { sent: true });
   }
   if (p === '/dev/outbox.json') return send(res, 200, outbox);
