@@ -302,6 +302,12 @@ function renumberNameservers() {
     host.required = n <= MIN_NS;
     addr.name = addr.id = `ns${n}_addresses`;
     addr.dataset.field = `nameservers[${i}].addresses`;
+    for (const input of [host, addr]) {
+      // Error boxes are keyed by path and are redrawn below; forget the old references.
+      const keep = (input.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && !x.startsWith('err-'));
+      if (keep.length) input.setAttribute('aria-describedby', keep.join(' ')); else input.removeAttribute('aria-describedby');
+      input.removeAttribute('aria-invalid');
+    }
     const [hl, al] = row.querySelectorAll('label');
     hl.htmlFor = host.id;
     hl.innerHTML = `Nameserver ${n}${n <= MIN_NS ? ' <span class="req" aria-hidden="true">*</span>' : ''}`;
@@ -313,7 +319,6 @@ function renumberNameservers() {
   });
   nsAdd.hidden = false;
   nsAdd.disabled = rows.length >= MAX_NS;
-  // Error boxes are keyed by path; drop them so they are redrawn at the right rows.
   nsRows.querySelectorAll('.field-errors').forEach((e) => e.remove());
 }
 

@@ -42,7 +42,10 @@ function verificationHtml(o) {
   switch (v.state) {
     case 'pending': {
       const sent = v.sent_at ? ` on ${timeHtml(v.sent_at)}` : '';
-      const until = v.expires_at ? `; it works until ${timeHtml(v.expires_at)}` : '';
+      if (v.expires_at && new Date(v.expires_at).getTime() <= Date.now()) {
+        return `<p>The verification link sent to ${to}${sent} expired on ${timeHtml(v.expires_at)}. Ask for a new one below.</p>`;
+      }
+      const until = v.expires_at ? `; it expires on ${timeHtml(v.expires_at)}` : '';
       return `<p>Verification link sent to ${to}${sent}${until}. Open it and choose <em>Confirm</em> to finish the registration.</p>`;
     }
     case 'verified': return `<p>The registrant (${to}) is verified.</p>`;
