@@ -312,7 +312,7 @@ function renumberNameservers() {
     hl.htmlFor = host.id;
     hl.innerHTML = `Nameserver ${n}${n <= MIN_NS ? ' <span class="req" aria-hidden="true">*</span>' : ''}`;
     al.htmlFor = addr.id;
-    al.innerHTML = `IP addresses of nameserver ${n} <span class="opt">(inside your domain, so needed: comma separated)</span>`;
+    al.innerHTML = `IP addresses of nameserver ${n} <span class="opt">(needed: the host is inside your domain; separate with commas)</span>`;
     const remove = row.querySelector('.ns-remove');
     remove.hidden = rows.length <= MIN_NS;
     remove.setAttribute('aria-label', `Remove nameserver ${n}`);
@@ -440,16 +440,32 @@ function onEdit(event) {
   refresh();
 }
 
+// Errors that appear when a field is left move the content below it. When the field is left
+// by pressing a button, the redraw waits until the press is over, so that the click still lands.
+let pointerDown = false;
+let redrawAfterPointer = false;
+
 function onLeave(event) {
   const el = event.target;
   if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement)) return;
   if (el.name && el.name.endsWith('_country') && el.value) el.value = el.value.trim().toUpperCase();
-  // A glue field that appears while the host is typed is not yet "touched".
   touch(el);
-  refresh();
+  if (pointerDown) redrawAfterPointer = true;
+  else refresh();
+}
+
+function trackPointer() {
+  document.addEventListener('pointerdown', () => { pointerDown = true; }, true);
+  const release = () => {
+    pointerDown = false;
+    if (redrawAfterPointer) { redrawAfterPointer = false; setTimeout(refresh, 0); }
+  };
+  document.addEventListener('pointerup', release, true);
+  document.addEventListener('pointercancel', release, true);
 }
 
 async function start() {
+  document.documentElement.classList.add('js');
   form.noValidate = true; // our messages replace the browser's
   fillCountries();
   syncSameAsOwner();
@@ -459,6 +475,7 @@ async function start() {
   form.addEventListener('change', onEdit);
   form.addEventListener('focusout', onLeave);
   form.addEventListener('submit', submit);
+  trackPointer();
 
   core = await loadCore();
   if (core) {

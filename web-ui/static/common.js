@@ -94,8 +94,11 @@ export function timeHtml(iso, withTime = true) {
 export function fieldFor(root, path) {
   let p = path || '';
   while (p) {
-    const el = root.querySelector(`[data-field="${CSS.escape(p)}"]`);
-    if (el && !el.closest('[hidden]')) return el;
+    // A whole list or object is shown at its first part: `street` → `street[0]`, `nameservers[1]` → its host.
+    for (const candidate of [p, `${p}[0]`, `${p}.host`]) {
+      const el = root.querySelector(`[data-field="${CSS.escape(candidate)}"]`);
+      if (el && !el.closest('[hidden]')) return el;
+    }
     const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
     p = cut > 0 ? p.slice(0, cut) : '';
   }
