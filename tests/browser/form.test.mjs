@@ -258,6 +258,17 @@ describe('coopreg pages in a browser', () => {
     await page.context().close();
   });
 
+  it('a click right after typing a bad value still presses the button (errors shown on leaving wait for it)', async () => {
+    const page = await newPage();
+    await openForm(page);
+    await page.fill('#ns1_host', 'not a host!');
+    await page.click('#ns-add'); // the error under ns1 appears as focus leaves, above the button
+    assert.equal(await page.$$eval('.ns-row', (r) => r.length), 3);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'ns3_host');
+    assert.equal((await inlineError(page, '#ns1_host')).invalid, true);
+    await page.context().close();
+  });
+
   it('an IDN name in German shows its A-label and suggests DE', async () => {
     const page = await newPage();
     await openForm(page);
