@@ -235,7 +235,8 @@ describe('coopreg pages in a browser', () => {
       assert.ok(expected.length > 0, `the core reports a problem with ${field}`);
       const shown = await inlineError(page, sel);
       assert.equal(shown.invalid, true, `${sel} is aria-invalid`);
-      for (const e of expected) assert.ok(shown.text.includes(e.message), `${sel} shows "${e.message}" (got "${shown.text}")`);
+      // Shown as a sentence: the core's words, with the field's name or a capital letter first.
+      for (const e of expected) assert.ok(shown.text.toLowerCase().includes(e.message.toLowerCase()), `${sel} shows "${e.message}" (got "${shown.text}")`);
     }
     // Untouched fields stay quiet although they are empty.
     assert.equal((await inlineError(page, '#owner_first_name')).invalid, false);

@@ -148,10 +148,12 @@ export function setFieldError(el, messages, onSuggest) {
     const { parent, before } = errorAnchor(el);
     parent.insertBefore(box, before);
   }
+  const label = labelOf(el);
   const html = messages.map((m, i) => {
     const take = m.suggestion && onSuggest && el.tagName === 'INPUT' && el.type !== 'checkbox'
       ? ` <button type="button" class="btn btn-quiet" data-suggest="${i}">Use “${esc(m.suggestion)}”</button>` : '';
-    return `<p class="error">${esc(m.message)}${take}</p>`;
+    const text = PREDICATE.test(String(m.message).trim()) ? sentence(label, m.message) : sentence('', m.message);
+    return `<p class="error">${esc(text)}${take}</p>`;
   }).join('');
   if (box.innerHTML !== html) {
     box.innerHTML = html;
@@ -172,9 +174,10 @@ export function focusIdOf(el) {
   return input ? input.id : el.id;
 }
 
-/** A short name of a field for the summary ("Nameserver 2", "Administrative contact: E-mail"). */
+/** A short name of a field for messages ("Nameserver 2", "Administrative contact: E-mail"). */
 export function labelOf(el) {
   if (!el) return '';
+  if (el.dataset.label) return el.dataset.label;
   const labelEl = el.tagName === 'FIELDSET' ? el.querySelector('legend') : document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
   if (!labelEl) return '';
   const copy = labelEl.cloneNode(true);
@@ -184,6 +187,17 @@ export function labelOf(el) {
   const contact = el.closest('.contact-fields[id]');
   if (contact) text = `${contact.querySelector('legend').textContent.trim()}: ${text}`;
   return text;
+}
+
+// The core's messages may be predicates to follow the field's name ("is required: …").
+const PREDICATE = /^(is|are|must|has|have|contains|uses|may|cannot|can|needs|was|does|should)\b/;
+
+/** A message as a sentence: predicates get the field's name, others a capital letter. */
+export function sentence(label, message) {
+  const m = String(message || '').trim();
+  if (PREDICATE.test(m)) return `${label || 'This field'} ${m}`;
+  const capital = m.charAt(0).toUpperCase() + m.slice(1);
+  return label ? `${label}: ${capital}` : capital;
 }
 
 /**
@@ -196,8 +210,7 @@ export function renderSummary(box, root, problems, title) {
   const items = problems.map((p) => {
     const target = fieldFor(root, p.field);
     const id = focusIdOf(target);
-    const label = labelOf(target);
-    const text = label ? `${label}: ${p.message}` : p.message;
+    const text = sentence(labelOf(target), p.message);
     return id ? `<li><a href="#${esc(id)}" data-focus="${esc(id)}">${esc(text)}</a></li>` : `<li>${esc(text)}</li>`;
   }).join('');
   box.innerHTML = `<h2>${esc(title || (n === 1 ? 'There is 1 problem to fix' : `There are ${n} problems to fix`))}</h2><ul>${items}</ul>`;

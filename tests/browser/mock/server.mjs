@@ -2,14 +2,19 @@
 // the real worker exists: serves web-ui/static like the worker's assets, a fake wasm core
 // (mock/coopreg_web_ui.js; MOCK_NO_WASM=1 leaves it out) and an in-memory version of the API.
 //   node tests/browser/mock/server.mjs [port]      then COOPREG_URL=http://127.0.0.1:<port>
+//   MOCK_PKG_DIR=<dir of a wasm-bindgen --target web build> uses that real core instead.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { randomUUID, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as core from './coopreg_web_ui.js';
+import { pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// MOCK_PKG_DIR=<wasm-bindgen --target web output>: use that real core, in the pages and here.
+const PKG = process.env.MOCK_PKG_DIR ? path.resolve(process.env.MOCK_PKG_DIR) : here;
+const core = await import(pathToFileURL(path.join(PKG, 'coopreg_web_ui.js')).href);
+if (process.env.MOCK_PKG_DIR) await core.default({ module_or_path: await readFile(path.join(PKG, 'coopreg_web_ui_bg.wasm')) });
 const STATIC = path.resolve(here, '../../../web-ui/static');
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png' };
 const orders = new Map();
@@ -101,10 +106,10 @@ async function handle(req, res) {
   if (/^\/orders\/[^/]+\/?$/.test(p)) file = '/order.html';
   let full = path.join(STATIC, path.normalize(file));
   if (file.startsWith('/pkg/')) {
-    if (process.env.MOCK_NO_WASM || file !== '/pkg/coopreg_web_ui.js') return send(res, 404, 'not found', 'text/plain');
-    full = path.join(here, 'coopreg_web_ui.js');
+    if (process.env.MOCK_NO_WASM) return send(res, 404, 'not found', 'text/plain');
+    full = path.join(PKG, path.basename(file));
   }
-  if (!full.startsWith(STATIC) && !full.startsWith(here)) return send(res, 404, 'not found', 'text/plain');
+  if (!full.startsWith(STATIC) && !full.startsWith(PKG)) return send(res, 404, 'not found', 'text/plain');
   try { return send(res, 200, await readFile(full), TYPES[path.extname(full)] || 'application/octet-stream'); } catch { return send(res, 404, 'not found', 'text/plain'); }
 }
 
