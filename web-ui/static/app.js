@@ -171,7 +171,8 @@ function analyseDomain(name) {
   }
   let languages = [];
   if (!isAscii(label)) {
-    languages = core.fittingLanguages(label.normalize('NFC')) || [];
+    // Upper case is folded by the core (with a suggestion); the tables hold lower case.
+    languages = core.fittingLanguages(label.normalize('NFC').toLowerCase()) || [];
   } else if (aLabel) {
     // An A-label: the languages are those whose table accepts the decoded name.
     languages = Object.keys(LANGUAGES).filter((l) => core.validateDomain(name, l).ok);

@@ -207,8 +207,14 @@ export function sentence(label, message) {
 export function renderSummary(box, root, problems, title) {
   if (!problems.length) { box.hidden = true; box.innerHTML = ''; return; }
   const n = problems.length;
-  const items = problems.map((p) => {
-    const target = fieldFor(root, p.field);
+  // In the order of the fields on the page; problems without a field last.
+  const placed = problems.map((p) => ({ p, target: fieldFor(root, p.field) }));
+  placed.sort((a, b) => {
+    if (!a.target || !b.target) return (a.target ? 0 : 1) - (b.target ? 0 : 1);
+    if (a.target === b.target) return 0;
+    return a.target.compareDocumentPosition(b.target) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+  });
+  const items = placed.map(({ p, target }) => {
     const id = focusIdOf(target);
     const text = sentence(labelOf(target), p.message);
     return id ? `<li><a href="#${esc(id)}" data-focus="${esc(id)}">${esc(text)}</a></li>` : `<li>${esc(text)}</li>`;
