@@ -22,8 +22,8 @@ mod routes;
 mod store;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    routes::handle(req, env).await
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    routes::handle(req, env, ctx).await
 }
 
 #[event(scheduled)]

@@ -146,15 +146,6 @@ pub async fn domains_owned_by(db: &D1Database, handle: &str) -> Result<Vec<Domai
         .collect()
 }
 
-pub async fn name_is_registered(db: &D1Database, ascii: &str) -> Result<bool> {
-    let found: Option<String> = db
-        .prepare("SELECT name FROM domains WHERE name = ?1")
-        .bind(&[ascii.into()])?
-        .first(Some("name"))
-        .await?;
-    Ok(found.is_some())
-}
-
 /// Handles of contacts whose next time-driven step is due.
 pub async fn due_contacts(db: &D1Database, now: i64, limit: u32) -> Result<Vec<ContactRecord>> {
     db.prepare("SELECT record FROM contacts WHERE due_at <= ?1 ORDER BY due_at LIMIT ?2")
@@ -267,7 +258,11 @@ pub fn delete_domain(db: &D1Database, ascii: &str) -> Result<D1PreparedStatement
 
 /// Deletes a domain row only while it is still in `state` (a name freed by projection), so
 /// that a concurrent registration of the name is never deleted.
-pub fn delete_domain_in_state(db: &D1Database, ascii: &str, state: &str) -> Result<D1PreparedStatement> {
+pub fn delete_domain_in_state(
+    db: &D1Database,
+    ascii: &str,
+    state: &str,
+) -> Result<D1PreparedStatement> {
     db.prepare("DELETE FROM domains WHERE name = ?1 AND state = ?2")
         .bind(&[ascii.into(), state.into()])
 }

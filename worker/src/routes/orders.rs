@@ -8,7 +8,8 @@
 
 use coopreg_shared::lifecycle::{self, ContactRecord, NewDomain, WEB_RESELLER};
 use coopreg_shared::model::ContactInfo;
-use coopreg_shared::validate::{validate_domain_name, validate_order_json, MAX_ORDER_BYTES};
+use coopreg_shared::validate::order::MAX_ORDER_BYTES;
+use coopreg_shared::validate::{validate_domain_name, validate_order_json};
 use coopreg_shared::{ErrorCode, Problem, Problems};
 use serde::Serialize;
 use worker::{Context, Env, Request, Response, Result};
@@ -34,12 +35,19 @@ struct Created<'a> {
 
 /// The contact handle of web-form registrant data: a digest of the data itself.
 fn web_handle(info: &ContactInfo) -> Result<String> {
-    let json = serde_json::to_string(info).map_err(|error| worker::Error::RustError(error.to_string()))?;
-    Ok(format!("W-{}", &crypto::sha256_hex(json.as_bytes())[..16].to_ascii_uppercase()))
+    let json =
+        serde_json::to_string(info).map_err(|error| worker::Error::RustError(error.to_string()))?;
+    Ok(format!(
+        "W-{}",
+        &crypto::sha256_hex(json.as_bytes())[..16].to_ascii_uppercase()
+    ))
 }
 
 /// Reads a body of at most `limit` bytes, or answers 413 with the core's error shape.
-pub async fn read_body(req: &mut Request, limit: usize) -> Result<std::result::Result<Vec<u8>, Response>> {
+pub async fn read_body(
+    req: &mut Request,
+    limit: usize,
+) -> Result<std::result::Result<Vec<u8>, Response>> {
     let declared = req
         .headers()
         .get("content-length")?
@@ -114,14 +122,19 @@ async fn replay(db: &worker::D1Database, order: &OrderRow, request_hash: &str) -
     let domain = store::domain(db, &order.domain).await?;
     let (status, unicode) = domain
         .as_ref()
-        .map_or(("DELETED", order.domain.clone()), |domain| (domain.status_word(), domain.name.unicode.clone()));
+        .map_or(("DELETED", order.domain.clone()), |domain| {
+            (domain.status_word(), domain.name.unicode.clone())
+        });
     http::json(
         200,
         &Created {
             order_id: &order.id,
             status_url: format!("/orders/{}", order.id),
             status,
-            domain: Names { ascii: &order.domain, unicode: &unicode },
+            domain: Names {
+                ascii: &order.domain,
+                unicode: &unicode,
+            },
         },
     )
 }
@@ -136,6 +149,17 @@ pub async fn create(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
         Ok(key) => key,
         Err(problems) => return http::problems(&problems),
     };
+    accept(body, key, env, ctx).await
+}
+
+/// Records an order from its JSON body: the one path of the JSON API and the plain form.
+/// Answers 201 with [`Created`], 200 for a retry, or the core's problems.
+pub async fn accept(
+    body: Vec<u8>,
+    key: Option<String>,
+    env: &Env,
+    ctx: &Context,
+) -> Result<Response> {
     let db = store::db(env)?;
     let request_hash = crypto::sha256_hex(&body);
     if let Some(key) = &key {
@@ -144,7 +168,11 @@ pub async fn create(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
         }
     }
     let Ok(text) = std::str::from_utf8(&body) else {
-        return http::problem(ErrorCode::MalformedInput, "", "The body must be UTF-8 JSON.");
+        return http::problem(
+            ErrorCode::MalformedInput,
+            "",
+            "The body must be UTF-8 JSON.",
+        );
     };
     let order = match validate_order_json(text) {
         Ok(order) => order,
@@ -180,7 +208,15 @@ pub async fn create(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
         transfer_lock: false,
     };
     let random = crypto::random_bytes::<32>()?;
-    let outcome = match lifecycle::register(&new_domain, WEB_RESELLER, &owner, &owner_domains, existing.as_ref(), &random, now) {
+    let outcome = match lifecycle::register(
+        &new_domain,
+        WEB_RESELLER,
+        &owner,
+        &owner_domains,
+        existing.as_ref(),
+        &random,
+        now,
+    ) {
         Ok(outcome) => outcome,
         Err(problems) => return http::problems(&problems),
     };
@@ -189,7 +225,11 @@ pub async fn create(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
     // A name freed by the projection and registered again: remove the old row only if it is
     // still the one we saw, so a concurrent registration makes the insert fail.
     if let Some(existing) = &existing {
-        statements.push(store::delete_domain_in_state(&db, &order.domain.ascii, existing.status_word())?);
+        statements.push(store::delete_domain_in_state(
+            &db,
+            &order.domain.ascii,
+            existing.status_word(),
+        )?);
     }
     // The other roles' contacts are stored once; the owner comes with the outcome.
     if owner_is_new && outcome.contact(&handles[0]).is_none() {
@@ -201,7 +241,13 @@ pub async fn create(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
             statements.push(store::add_contact_if_new(&db, &contact)?);
         }
     }
-    statements.extend(apply::statements(env, &db, &outcome, Some(&order.domain.ascii), now)?);
+    statements.extend(apply::statements(
+        env,
+        &db,
+        &outcome,
+        Some(&order.domain.ascii),
+        now,
+    )?);
     let order_id = crypto::random_id()?;
     statements.push(
         db.prepare(
@@ -220,10 +266,16 @@ pub async fn create(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
             return http::problem(
                 ErrorCode::NameTaken,
                 "domain",
-                &format!("{} is already registered or being registered.", order.domain.unicode),
+                &format!(
+                    "{} is already registered or being registered.",
+                    order.domain.unicode
+                ),
             );
         }
-        if let Some(key) = key.as_deref().filter(|_| store::is_unique_violation(&error, "orders.idempotency_key")) {
+        if let Some(key) = key
+            .as_deref()
+            .filter(|_| store::is_unique_violation(&error, "orders.idempotency_key"))
+        {
             // A concurrent retry with the same key won: answer with its order.
             if let Some(order) = order_by_key(&db, key).await? {
                 return replay(&db, &order, &request_hash).await;
@@ -243,7 +295,10 @@ pub async fn create(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
             order_id: &order_id,
             status_url: format!("/orders/{order_id}"),
             status,
-            domain: Names { ascii: &order.domain.ascii, unicode: &order.domain.unicode },
+            domain: Names {
+                ascii: &order.domain.ascii,
+                unicode: &order.domain.unicode,
+            },
         },
     )
 }
@@ -306,7 +361,13 @@ fn valid_order_id(id: &str) -> bool {
 /// `GET /api/v1/orders/{id}`: the status projected to now, with its history.
 pub async fn status(id: &str, env: &Env) -> Result<Response> {
     let db = store::db(env)?;
-    let not_found = || http::problem(ErrorCode::NotFound, "order_id", "There is no order with this id; check the link you were given.");
+    let not_found = || {
+        http::problem(
+            ErrorCode::NotFound,
+            "order_id",
+            "There is no order with this id; check the link you were given.",
+        )
+    };
     if !valid_order_id(id) {
         return not_found();
     }
@@ -321,10 +382,16 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
         Some(domain) => store::contact(&db, &domain.owner).await?,
         None => None,
     };
-    let projected = stored.as_ref().and_then(|domain| lifecycle::project_domain(domain, owner.as_ref(), now));
+    let projected = stored
+        .as_ref()
+        .and_then(|domain| lifecycle::project_domain(domain, owner.as_ref(), now));
     let owner_projection = owner.as_ref().map(|owner| {
         let projection = lifecycle::project(std::slice::from_ref(owner), &[], now);
-        projection.contacts.into_iter().next().unwrap_or_else(|| owner.clone())
+        projection
+            .contacts
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| owner.clone())
     });
     let mut objects = vec![format!("domain:{}", order.domain)];
     if let Some(owner) = &owner {
@@ -344,14 +411,23 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
             iso(domain.created),
             iso(domain.expires),
         ),
-        None => ("DELETED", None, vec![], 0, iso(order.created_at), String::new()),
+        None => (
+            "DELETED",
+            None,
+            vec![],
+            0,
+            iso(order.created_at),
+            String::new(),
+        ),
     };
     let verification = match &owner_projection {
         Some(owner) => {
             let (sent, expires_at) = match &owner.verification {
-                lifecycle::Verification::Pending { token_issued_at, token_expires_at, .. } => {
-                    (Some(iso(*token_issued_at)), Some(iso(*token_expires_at)))
-                }
+                lifecycle::Verification::Pending {
+                    token_issued_at,
+                    token_expires_at,
+                    ..
+                } => (Some(iso(*token_issued_at)), Some(iso(*token_expires_at))),
                 _ => (None, None),
             };
             Verification {
@@ -361,7 +437,12 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
                 expires_at,
             }
         }
-        None => Verification { state: "unverified", email_masked: String::new(), sent_at: None, expires_at: None },
+        None => Verification {
+            state: "unverified",
+            email_masked: String::new(),
+            sent_at: None,
+            expires_at: None,
+        },
     };
     let next_step = next_step(projected.as_ref(), owner_projection.as_ref(), now);
     http::json(
@@ -370,7 +451,9 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
             order_id: &order.id,
             domain: Names {
                 ascii: &order.domain,
-                unicode: projected.as_ref().map_or(order.domain.as_str(), |domain| domain.name.unicode.as_str()),
+                unicode: projected
+                    .as_ref()
+                    .map_or(order.domain.as_str(), |domain| domain.name.unicode.as_str()),
             },
             status,
             hold_reason,
@@ -406,12 +489,18 @@ fn domain_status_word(domain: &lifecycle::DomainRecord) -> &'static str {
 }
 
 /// What happens next, in one sentence for the registrant.
-fn next_step(domain: Option<&lifecycle::DomainRecord>, owner: Option<&ContactRecord>, now: i64) -> String {
+fn next_step(
+    domain: Option<&lifecycle::DomainRecord>,
+    owner: Option<&ContactRecord>,
+    now: i64,
+) -> String {
     use lifecycle::{DomainState, HoldReason, Verification};
     let Some(domain) = domain else {
         return "This registration no longer exists; the name may be registered again.".to_string();
     };
-    let email = owner.map(|owner| mask_email(&owner.info.email)).unwrap_or_default();
+    let email = owner
+        .map(|owner| mask_email(&owner.info.email))
+        .unwrap_or_default();
     match (&domain.state, owner.map(|owner| &owner.verification)) {
         (DomainState::Processing, Some(Verification::Pending { token_expires_at, .. })) if *token_expires_at > now => format!(
             "A verification link was sent to {email}; it expires on {}. Open it and confirm your eligibility to activate the domain.",
@@ -443,24 +532,47 @@ fn next_step(domain: Option<&lifecycle::DomainRecord>, owner: Option<&ContactRec
 pub async fn resend(id: &str, env: &Env, ctx: &Context) -> Result<Response> {
     let db = store::db(env)?;
     if !valid_order_id(id) {
-        return http::problem(ErrorCode::NotFound, "order_id", "There is no order with this id.");
+        return http::problem(
+            ErrorCode::NotFound,
+            "order_id",
+            "There is no order with this id.",
+        );
     }
     let Some(order) = order_by_id(&db, id).await? else {
-        return http::problem(ErrorCode::NotFound, "order_id", "There is no order with this id.");
+        return http::problem(
+            ErrorCode::NotFound,
+            "order_id",
+            "There is no order with this id.",
+        );
     };
-    let Some(domain) = store::domain(&db, &order.domain).await?.filter(|domain| domain.created >= order.created_at) else {
-        return http::problem(ErrorCode::NotFound, "order_id", "This order's domain no longer exists.");
+    let Some(domain) = store::domain(&db, &order.domain)
+        .await?
+        .filter(|domain| domain.created >= order.created_at)
+    else {
+        return http::problem(
+            ErrorCode::NotFound,
+            "order_id",
+            "This order's domain no longer exists.",
+        );
     };
     let Some(owner) = store::contact(&db, &domain.owner).await? else {
-        return http::problem(ErrorCode::NotFound, "order_id", "This order's registrant no longer exists.");
+        return http::problem(
+            ErrorCode::NotFound,
+            "order_id",
+            "This order's registrant no longer exists.",
+        );
     };
     let now = clock::now(&db).await?;
     let domains = store::domains_owned_by(&db, &owner.handle).await?;
     let random = crypto::random_bytes::<32>()?;
-    match lifecycle::request_new_link(&owner, &domains, lifecycle::Actor::Registrant, &random, now) {
+    match lifecycle::request_new_link(&owner, &domains, lifecycle::Actor::Registrant, &random, now)
+    {
         Ok(outcome) => {
             apply::outcome(env, ctx, &db, &outcome, now).await?;
-            http::json(202, &serde_json::json!({ "sent_to": mask_email(&owner.info.email) }))
+            http::json(
+                202,
+                &serde_json::json!({ "sent_to": mask_email(&owner.info.email) }),
+            )
         }
         Err(problems) => http::problems(&problems),
     }
@@ -479,7 +591,11 @@ pub async fn availability(req: &Request, env: &Env) -> Result<Response> {
         }
     }
     let Some(input) = domain_param else {
-        return http::problem(ErrorCode::Required, "domain", "Give the name to check, e.g. ?domain=example.coop.");
+        return http::problem(
+            ErrorCode::Required,
+            "domain",
+            "Give the name to check, e.g. ?domain=example.coop.",
+        );
     };
     // Availability does not depend on the language table; check the name with the one given,
     // or with the first table it fits.

@@ -47,12 +47,16 @@ fn expired_page(token: &str, expired_at: i64) -> Result<Response> {
 }
 
 /// Finds the contact of a token; `Err` is the page to show when there is none.
-async fn contact_for(env: &Env, token: &str) -> Result<std::result::Result<(ContactRecord, i64), Response>> {
+async fn contact_for(
+    env: &Env,
+    token: &str,
+) -> Result<std::result::Result<(ContactRecord, i64), Response>> {
     if !plausible(token) {
         return Ok(Err(invalid_page()?));
     }
     let db = store::db(env)?;
-    let Some(contact) = store::contact_by_token_hash(&db, &lifecycle::token_hash(token)).await? else {
+    let Some(contact) = store::contact_by_token_hash(&db, &lifecycle::token_hash(token)).await?
+    else {
         return Ok(Err(invalid_page()?));
     };
     let now = clock::now(&db).await?;
@@ -64,7 +68,10 @@ pub async fn show(token: &str, env: &Env) -> Result<Response> {
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
-    let Verification::Pending { token_expires_at, .. } = contact.verification else {
+    let Verification::Pending {
+        token_expires_at, ..
+    } = contact.verification
+    else {
         return invalid_page();
     };
     if now >= token_expires_at {
@@ -74,14 +81,26 @@ pub async fn show(token: &str, env: &Env) -> Result<Response> {
     let domains = store::domains_owned_by(&db, &contact.handle).await?;
     let waiting: Vec<String> = domains
         .iter()
-        .filter(|domain| matches!(domain.state, DomainState::Processing | DomainState::Held { .. } | DomainState::Active))
+        .filter(|domain| {
+            matches!(
+                domain.state,
+                DomainState::Processing | DomainState::Held { .. } | DomainState::Active
+            )
+        })
         .map(|domain| {
             let name = if domain.name.unicode == domain.name.ascii {
                 escape(&domain.name.ascii)
             } else {
-                format!("{} <small>({})</small>", escape(&domain.name.unicode), escape(&domain.name.ascii))
+                format!(
+                    "{} <small>({})</small>",
+                    escape(&domain.name.unicode),
+                    escape(&domain.name.ascii)
+                )
             };
-            format!("<li><strong>{name}</strong> — {}</li>", escape(&domain.state.describe()))
+            format!(
+                "<li><strong>{name}</strong> — {}</li>",
+                escape(&domain.state.describe())
+            )
         })
         .collect();
     let info = &contact.info;
@@ -145,9 +164,19 @@ pub async fn answer(token: &str, answer: Answer, env: &Env, ctx: &Context) -> Re
     let names: Vec<String> = outcome
         .domains
         .iter()
-        .map(|domain| format!("<li>{} — {}</li>", escape(&domain.name.unicode), escape(&domain.state.describe())))
+        .map(|domain| {
+            format!(
+                "<li>{} — {}</li>",
+                escape(&domain.name.unicode),
+                escape(&domain.state.describe())
+            )
+        })
         .collect();
-    let list = if names.is_empty() { String::new() } else { format!("<ul>{}</ul>", names.concat()) };
+    let list = if names.is_empty() {
+        String::new()
+    } else {
+        format!("<ul>{}</ul>", names.concat())
+    };
     match answer {
         Answer::Confirm => page(
             200,
@@ -179,7 +208,16 @@ pub async fn resend(token: &str, env: &Env, ctx: &Context) -> Result<Response> {
         Err(problems) => page(
             409,
             "No new link",
-            &format!("<section class=\"card\"><h1>No new link was sent</h1><p>{}</p></section>", escape(&problems.errors.first().map(|problem| problem.message.clone()).unwrap_or_default())),
+            &format!(
+                "<section class=\"card\"><h1>No new link was sent</h1><p>{}</p></section>",
+                escape(
+                    &problems
+                        .errors
+                        .first()
+                        .map(|problem| problem.message.clone())
+                        .unwrap_or_default()
+                )
+            ),
         ),
     }
 }
