@@ -25,7 +25,8 @@ start_worker() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   npx wrangler d1 migrations apply DB --local --persist-to "$state" >/dev/null
   npx wrangler dev --ip 127.0.0.1 --port "$port" --inspector-port 0 --show-interactive-dev-session=false \
-    --persist-to "$state" --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" < /dev/null > "$state/wrangler.log" 2>&1 &
+    --persist-to "$state" --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" \
+    --var "AUTH_CODE_KEY:$(head -c 32 /dev/urandom | base64)" < /dev/null > "$state/wrangler.log" 2>&1 &
   worker_pid=$!
   trap 'kill $worker_pid 2>/dev/null; wait $worker_pid 2>/dev/null; rm -rf "$state"' EXIT
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/ping" >/dev/null && break; sleep 0.2; done

@@ -79,12 +79,20 @@ struct RecordRow {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(row: RecordRow) -> Result<T> {
-    serde_json::from_str(&row.record)
-        .map_err(|error| worker::Error::RustError(format!("stored record does not parse: {error}")))
+    let broken = |error: serde_json::Error| {
+        worker::Error::RustError(format!("stored record does not parse: {error}"))
+    };
+    let mut value: serde_json::Value = serde_json::from_str(&row.record).map_err(broken)?;
+    crate::seal::open(&mut value)?;
+    serde_json::from_value(value).map_err(broken)
 }
 
+/// A record's stored JSON, with its secrets sealed (`seal.rs`).
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|error| worker::Error::RustError(error.to_string()))
+    let mut value =
+        serde_json::to_value(value).map_err(|error| worker::Error::RustError(error.to_string()))?;
+    crate::seal::seal(&mut value)?;
+    serde_json::to_string(&value).map_err(|error| worker::Error::RustError(error.to_string()))
 }
 
 fn opt_f64(value: Option<i64>) -> wasm_bindgen::JsValue {
