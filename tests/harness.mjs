@@ -50,13 +50,15 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
  * { url, stop, d1(sql) → rows, log() → text }.
  * Needs `scripts/build.sh` to have run (the test command does it).
  */
-export async function startWorker({ vars = {} } = {}) {
+export async function startWorker({ vars = {}, config, state: reuseState } = {}) {
   if (!existsSync(join(ROOT, "build", "worker", "index.js"))) {
     throw new Error("build/worker is missing: run scripts/build.sh first");
   }
-  const state = mkdtempSync(join(tmpdir(), "coopreg-test-"));
+  // `state` reuses another worker's database (a restart); the last user removes it.
+  const state = reuseState ?? mkdtempSync(join(tmpdir(), "coopreg-test-"));
+  const configArgs = config ? ["--config", join(ROOT, config)] : [];
   const port = await freePort();
-  execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state],
+  execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, ...configArgs],
     { cwd: ROOT, env: WRANGLER_ENV, stdio: "pipe" });
   const url = `http://127.0.0.1:${port}`;
   const varArgs = Object.entries({ PUBLIC_ORIGIN: url, ...vars })
@@ -64,23 +66,30 @@ export async function startWorker({ vars = {} } = {}) {
   const child = spawn(WRANGLER, [
     "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0",
     "--show-interactive-dev-session=false", "--persist-to", state, "--test-scheduled",
-    ...varArgs,
+    ...configArgs, ...varArgs,
   ], { cwd: ROOT, env: { ...WRANGLER_ENV, TMPDIR: state }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   running.add(child);
   let output = "";
   child.stdout.on("data", (chunk) => { output += chunk; });
   child.stderr.on("data", (chunk) => { output += chunk; });
+  // A server that dies under a test says why (the tests then fail with "fetch failed").
+  child.once("exit", (code, signal) => {
+    if (running.has(child)) {
+      running.delete(child);
+      console.error(`wrangler dev exited unexpectedly (code ${code}, signal ${signal}); its last output:\n${output.slice(-4000)}`);
+    }
+  });
 
-  const stop = async () => {
+  const stop = async ({ keepState = false } = {}) => {
     if (!running.has(child)) return;
     running.delete(child);
     const exited = new Promise((resolve) => child.once("exit", resolve));
     try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
     try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
-    rmSync(state, { recursive: true, force: true });
+    if (!keepState) rmSync(state, { recursive: true, force: true });
   };
-  after(stop);
+  after(() => stop());
 
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -101,6 +110,21 @@ export async function startWorker({ vars = {} } = {}) {
   return { url, stop, d1, log: () => output, state };
 }
 
+/**
+ * fetch that survives a pooled keep-alive socket the server closed while this process was
+ * blocked (the synchronous `d1()` helper blocks the event loop for a second or two): undici
+ * then fails before sending anything ("other side closed"), so sending again is safe.
+ */
+export async function fetchFresh(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = error?.cause?.code;
+    if (code === "UND_ERR_SOCKET" || code === "ECONNRESET") return fetch(url, init);
+    throw error;
+  }
+}
+
 /** JSON request helper: returns { status, body, headers }. */
 export async function api(url, path, { method = "GET", body, headers = {} } = {}) {
   const init = { method, headers: { ...headers }, redirect: "manual" };
@@ -108,7 +132,7 @@ export async function api(url, path, { method = "GET", body, headers = {} } = {}
     init.body = typeof body === "string" ? body : JSON.stringify(body);
     init.headers["content-type"] ??= "application/json";
   }
-  const response = await fetch(url + path, init);
+  const response = await fetchFresh(url + path, init);
   const text = await response.text();
   let parsed = text;
   try { parsed = JSON.parse(text); } catch { /* not JSON */ }

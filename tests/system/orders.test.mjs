@@ -61,6 +61,13 @@ test("submit → e-mail → open link → confirm → ACTIVE; the e-mail is vali
 
   const message = await mailTo(email, /verif/i);
   assert.ok(message, "verification e-mail in the outbox");
+  // Sent through the send_email binding after the response (not only queued).
+  let delivered = message;
+  for (let i = 0; i < 50 && delivered.status !== "sent"; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    delivered = (await outbox(url)).find((candidate) => candidate.id === message.id);
+  }
+  assert.equal(delivered.status, "sent");
   // Python's email package parses it as multipart/alternative with both parts and the link.
   const parsed = JSON.parse(execFileSync("python3", ["-c", `
 import email, json, sys
@@ -89,6 +96,20 @@ print(json.dumps({"type": msg.get_content_type(), "parts": parts, "message_id": 
   const again = await fetch(link);
   assert.equal(again.status, 410);
   assert.match(await again.text(), /already been used|no longer valid/i);
+});
+
+test("auth codes are sealed at rest; no token is stored in plain", async () => {
+  const email = uniqueEmail();
+  const created = await submit(order({ owner: { email } }));
+  const [row] = worker.d1(`SELECT record FROM domains WHERE name = '${created.body.domain.ascii}'`);
+  const record = JSON.parse(row.record);
+  assert.match(record.auth_code, /^sealed:v1:[A-Za-z0-9+/=]+$/);
+  assert.doesNotMatch(row.record, /coop\d?-[A-Za-z0-9_-]{22}/, "no plain auth code in the record");
+  const link = verificationLink(await mailTo(email, /verif/i));
+  const token = link.split("/verify/")[1];
+  const everything = JSON.stringify(worker.d1("SELECT * FROM contacts")) + JSON.stringify(worker.d1("SELECT * FROM domains"))
+    + JSON.stringify(worker.d1("SELECT * FROM events"));
+  assert.ok(!everything.includes(token), "the verification token is stored only as a hash");
 });
 
 test("a verified contact's second order is ACTIVE at once, with no e-mail", async () => {
@@ -167,6 +188,35 @@ test("staff reject holds every domain of the contact; approve releases them", as
     assert.equal(held.hold_reason, "rejected");
     assert.ok(held.history.some((event) => event.actor.includes("reviewer")), "history names the staff member");
   }
+  const approved = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "approve", reason: "documents checked" }, headers: auth });
+  assert.equal(approved.status, 200, approved.text);
+  for (const created of [first, second]) {
+    assert.equal((await status(created.body.order_id)).status, "ACTIVE");
+  }
+  const wrongPassword = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "reject" },
+    headers: { authorization: `Basic ${Buffer.from("reviewer:wrong").toString("base64")}` } });
+  assert.equal(wrongPassword.status, 401);
+  assert.equal((await status(first.body.order_id)).status, "ACTIVE", "a refused request changes nothing");
+});
+
+test("held domains of a rejected registrant are deleted after 30 days; the name is free again", async () => {
+  const email = uniqueEmail();
+  const created = await submit(order({ owner: { email } }));
+  const staff = JSON.parse(execFileSync("node", ["scripts/admin.mjs", "create-staff", "--id", "purger",
+    "--name", "Purger", "--persist-to", worker.state], { cwd: ROOT }).toString());
+  const auth = { authorization: `Basic ${Buffer.from(`purger:${staff.password}`).toString("base64")}` };
+  const handle = (await status(created.body.order_id)).owner_handle;
+  const rejected = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "reject", reason: "not eligible" }, headers: auth });
+  assert.equal(rejected.status, 200, rejected.text);
+  await advanceDays(url, 29);
+  assert.equal((await status(created.body.order_id)).status, "HELD");
+  await advanceDays(url, 2);
+  const gone = await status(created.body.order_id);
+  assert.equal(gone.status, "DELETED");
+  const rows = worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${created.body.domain.ascii}'`);
+  assert.equal(rows[0].n, 0, "cron removed the record");
+  const free = await api(url, `/api/v1/availability?domain=${created.body.domain.ascii}`);
+  assert.equal(free.body.available, true);
 });
 
 test("signed callback: a bad or replayed signature is refused and changes nothing", async () => {

@@ -22,15 +22,21 @@ mod outputs;
 mod pages;
 mod registry_store;
 mod routes;
+mod seal;
 mod store;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    routes::handle(req, env).await
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    seal::init(&env)?;
+    routes::handle(req, env, ctx).await
 }
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if let Err(error) = seal::init(&env) {
+        worker::console_error!("cron cannot start: {error}");
+        return;
+    }
     if let Err(error) = cron::run(&env).await {
         worker::console_error!("cron run failed: {error}");
     }

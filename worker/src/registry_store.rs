@@ -2,6 +2,7 @@
 //! the staff console's lists and searches. The companion of [`crate::store`], which keeps the
 //! records and their history; together they are the only modules that write SQL.
 
+use crate::store::EventRow;
 use coopreg_shared::lifecycle::{ContactRecord, DomainRecord};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Result};
@@ -11,9 +12,14 @@ struct RecordRow {
     record: String,
 }
 
+/// As `store.rs` reads records: sealed secrets (auth codes) are opened.
 fn parse<T: serde::de::DeserializeOwned>(row: RecordRow) -> Result<T> {
-    serde_json::from_str(&row.record)
-        .map_err(|error| worker::Error::RustError(format!("stored record does not parse: {error}")))
+    let broken = |error: serde_json::Error| {
+        worker::Error::RustError(format!("stored record does not parse: {error}"))
+    };
+    let mut value: serde_json::Value = serde_json::from_str(&row.record).map_err(broken)?;
+    crate::seal::open(&mut value)?;
+    serde_json::from_value(value).map_err(broken)
 }
 
 fn records<T: serde::de::DeserializeOwned>(rows: Vec<RecordRow>) -> Result<Vec<T>> {
@@ -346,4 +352,25 @@ pub async fn search_contacts(
         .await?
         .results::<RecordRow>()?;
     records(rows)
+}
+
+// --- history -----------------------------------------------------------------------------
+
+/// The latest `limit` history lines of some objects, oldest first.
+pub async fn history(db: &D1Database, objects: &[String], limit: u32) -> Result<Vec<EventRow>> {
+    let placeholders: Vec<String> = (0..objects.len()).map(|i| format!("?{}", i + 2)).collect();
+    let mut values: Vec<JsValue> = vec![limit.into()];
+    values.extend(objects.iter().map(|object| JsValue::from(object.as_str())));
+    let mut rows: Vec<EventRow> = db
+        .prepare(format!(
+            "SELECT at, actor, object, from_state, to_state, reason FROM events
+             WHERE object IN ({}) ORDER BY id DESC LIMIT ?1",
+            placeholders.join(", ")
+        ))
+        .bind(&values)?
+        .all()
+        .await?
+        .results()?;
+    rows.reverse();
+    Ok(rows)
 }

@@ -272,7 +272,9 @@ async fn owned_now(
 async fn history_of(db: &D1Database, contact: &str, domains: &[DomainRecord]) -> Result<String> {
     let mut objects = vec![format!("contact:{contact}")];
     objects.extend(domains.iter().map(DomainRecord::object));
-    Ok(view::history(&store::history(db, &objects, 0).await?))
+    Ok(view::history(
+        &registry_store::history(db, &objects, 200).await?,
+    ))
 }
 
 fn decision_forms(handle: &str) -> String {
@@ -542,7 +544,7 @@ async fn domain_page(
             )
         })
         .collect();
-    let events = store::history(db, &[domain.object()], 0).await?;
+    let events = registry_store::history(db, &[domain.object()], 200).await?;
     let body = format!(
         "{notice}{error}<section class=\"card\"><dl class=\"facts\">\
          <dt>Name</dt><dd>{unicode} <span class=\"muted\">{ascii}</span></dd>\
