@@ -118,6 +118,7 @@ test("hold and release: serverHold with a reason, then lifted", async () => {
 
 test("delete: the domain goes to redemption, in the staff member's name", async () => {
   await page.fill("form[action$='/delete'] input[name=note]", "ineligible");
+  await page.check("form[action$='/delete'] input[name=confirm]");
   await page.click("form[action$='/delete'] button");
   assert.match(await page.textContent(".notice"), /deleted/);
   assert.equal(state(domain("steady")).state, "REDEMPTION");

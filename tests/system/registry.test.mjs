@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startWorker, runCron, ROOT } from "../harness.mjs";
 import { seed, contactRecord, domainRecord, createStaff, staffSession } from "../registry_fixtures.mjs";
+import { order } from "../fixtures.mjs";
 
 const worker = await startWorker();
 const url = worker.url;
@@ -58,8 +59,8 @@ async function deposit(id) {
   return JSON.parse(execFileSync(ESCROW_JSON, [file]).toString());
 }
 
-async function domainAction(name, action, note = "") {
-  const response = await session.request(`/staff/domains/${name}/${action}`, { method: "POST", form: { note } });
+async function domainAction(name, action, note = "", extra = {}) {
+  const response = await session.request(`/staff/domains/${name}/${action}`, { method: "POST", form: { note, ...extra } });
   assert.equal(response.status, 303, await response.clone().text());
 }
 
@@ -223,6 +224,40 @@ test("escrow: the deposit parses with the core parser and matches D1; the change
   assert.match(queue, /Material change \(organization\)/);
   const outputs = await (await session.request("/staff/outputs")).text();
   assert.match(outputs, new RegExp(`Changes from ${base.deposit.id} to ${next.deposit.id}`));
+});
+
+test("an order through the API: queued for review, out of the zone until staff approve it; delete needs confirmation", async () => {
+  const body = order();
+  const created = await fetch(`${url}/api/v1/orders`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+  });
+  assert.equal(created.status, 201, await created.clone().text());
+  const [row] = worker.d1(`SELECT owner, state FROM domains WHERE name = '${body.domain}'`);
+  assert.equal(row.state, "PROCESSING");
+
+  const queue = await (await session.request("/staff/")).text();
+  assert.match(queue, new RegExp(`data-handle="${row.owner}"`));
+  assert.match(queue, new RegExp(body.domain.replace(/\./g, "\\.")));
+  await runDaily();
+  assert.ok(!delegations((await zoneText()).text).includes(body.domain), "PROCESSING is not published");
+
+  const decided = await session.request(`/staff/contacts/${row.owner}/decision`, { method: "POST", form: { decision: "approve" } });
+  assert.equal(decided.status, 303);
+  assert.equal(worker.d1(`SELECT state FROM domains WHERE name = '${body.domain}'`)[0].state, "ACTIVE");
+  const event = worker.d1(`SELECT actor FROM events WHERE object = 'contact:${row.owner}' ORDER BY id DESC LIMIT 1`)[0];
+  assert.equal(event.actor, "staff:alice");
+  await runDaily();
+  const zone = await zoneText();
+  checkzone(zone.text, "zone-order");
+  assert.ok(delegations(zone.text).includes(body.domain), "approved: published");
+  assert.doesNotMatch(await (await session.request("/staff/")).text(), new RegExp(`data-handle="${row.owner}"`));
+
+  const unconfirmed = await session.request(`/staff/domains/${body.domain}/delete`, { method: "POST", form: { note: "x" } });
+  assert.equal(unconfirmed.status, 400);
+  assert.equal(worker.d1(`SELECT state FROM domains WHERE name = '${body.domain}'`)[0].state, "ACTIVE");
+  await domainAction(body.domain, "delete", "test", { confirm: "yes" });
+  // Within the add grace period the name is freed at once.
+  assert.equal(worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${body.domain}'`)[0].n, 0);
 });
 
 test("cron: the daily job runs once a day (zone on one run, deposit on the next, then nothing)", async () => {

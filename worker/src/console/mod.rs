@@ -7,8 +7,8 @@
 //!   own domains, newest first, each with its domains and history and Approve / Reject.
 //! - `GET /staff/contacts/{handle}`, `POST …/decision` (`decision=approve|reject`):
 //!   `lifecycle::staff_decision`; closes the contact's review items.
-//! - `GET /staff/domains/{name}`, `POST …/hold|release|delete` (`note`): `staff_hold`,
-//!   `staff_release`, `staff_delete`.
+//! - `GET /staff/domains/{name}`, `POST …/hold|release|delete` (`note`; delete also needs
+//!   `confirm=yes`): `staff_hold`, `staff_release`, `staff_delete`.
 //! - `GET /staff/search?q=`: domains by name prefix, contacts by handle, e-mail or
 //!   organisation prefix.
 //! - `GET /staff/outputs`: the zone export and the escrow deposits with the change report
@@ -527,12 +527,7 @@ async fn domain_page(
             Some("why it is held"),
         ));
     }
-    forms.push_str(&action_form(
-        &format!("{base}/delete"),
-        "Delete domain",
-        true,
-        Some("why it is deleted"),
-    ));
+    forms.push_str(&view::delete_form(&format!("{base}/delete")));
     let nameservers: String = domain
         .nameservers
         .iter()
@@ -547,15 +542,22 @@ async fn domain_page(
     let events = registry_store::history(db, &[domain.object()], 200).await?;
     let body = format!(
         "{notice}{error}<section class=\"card\"><dl class=\"facts\">\
-         <dt>Name</dt><dd>{unicode} <span class=\"muted\">{ascii}</span></dd>\
+         <dt>Name</dt><dd>{shown}</dd>\
          <dt>State</dt><dd>{state}</dd><dt>EPP status</dt><dd><code>{epp}</code></dd>\
          <dt>Owner</dt><dd>{owner}</dd><dt>Reseller</dt><dd>{reseller}</dd>\
          <dt>Expires</dt><dd>{expires}</dd><dt>Name servers</dt><dd><ul>{nameservers}</ul></dd></dl>\
          <div class=\"actions\">{forms}</div></section><h2>History</h2>{history}",
         notice = done_notice(done),
         error = error.map(view::error).unwrap_or_default(),
-        unicode = escape(&domain.name.unicode),
-        ascii = escape(&domain.name.ascii),
+        shown = if domain.name.unicode == domain.name.ascii {
+            escape(&domain.name.ascii)
+        } else {
+            format!(
+                "{} <span class=\"muted\">({})</span>",
+                escape(&domain.name.unicode),
+                escape(&domain.name.ascii)
+            )
+        },
         state = view::status(&domain),
         epp = escape(&domain.epp_statuses().join(" ")),
         owner = contact_link(&domain.owner),
@@ -588,6 +590,18 @@ async fn domain_action(
             lifecycle::staff_release(&domain, actor, &note, now),
             "released",
         ),
+        "delete" if query_value(form, "confirm").as_deref() != Some("yes") => {
+            return domain_page(
+                db,
+                staff,
+                &name,
+                now,
+                400,
+                None,
+                Some("Tick the confirmation to delete the domain."),
+            )
+            .await
+        }
         "delete" => (
             lifecycle::staff_delete(&domain, actor, &note, now),
             "deleted",

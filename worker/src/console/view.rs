@@ -171,3 +171,16 @@ pub fn action_form(action: &str, label: &str, danger: bool, note: Option<&str>) 
         escape(label)
     )
 }
+
+/// The delete form: a reason and a required confirmation box (the server checks it too).
+pub fn delete_form(action: &str) -> String {
+    format!(
+        "<form method=\"post\" action=\"{}\" class=\"action\">\
+         <label class=\"inline-label\">Reason <input name=\"note\" type=\"text\" maxlength=\"500\" \
+         placeholder=\"why it is deleted\"></label> \
+         <label class=\"inline-label\"><input name=\"confirm\" type=\"checkbox\" value=\"yes\" required> \
+         Delete this domain</label> \
+         <button class=\"btn btn-danger\" type=\"submit\">Delete domain</button></form>",
+        escape(action)
+    )
+}
