@@ -222,6 +222,19 @@ test("escrow: the deposit parses with the core parser and matches D1; the change
   const queue = await (await session.request("/staff/")).text();
   assert.match(queue, new RegExp(`New registrant in deposit ${next.deposit.id}`));
   assert.match(queue, /Material change \(organization\)/);
+  // A decision through the staff JSON API (not the console) also takes the item off the queue.
+  const viaApi = await fetch(`${url}/api/v1/staff/contacts/${tag}-NEW/decision`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${Buffer.from(`${staff.id}:${staff.password}`).toString("base64")}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ decision: "reject", reason: "not a co-operative" }),
+  });
+  assert.equal(viaApi.status, 200, await viaApi.clone().text());
+  const queueAfter = await (await session.request("/staff/")).text();
+  assert.doesNotMatch(queueAfter, new RegExp(`data-handle="${tag}-NEW"`));
+  assert.match(queueAfter, new RegExp(`data-handle="${tag}-OK"`));
   const outputs = await (await session.request("/staff/outputs")).text();
   assert.match(outputs, new RegExp(`Changes from ${base.deposit.id} to ${next.deposit.id}`));
 });
