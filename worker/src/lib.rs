@@ -18,12 +18,13 @@ mod http;
 mod letters;
 mod mail;
 mod pages;
+mod reseller;
 mod routes;
 mod store;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    routes::handle(req, env).await
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    routes::handle(req, env, ctx).await
 }
 
 #[event(scheduled)]

@@ -358,3 +358,67 @@ pub fn is_unique_violation(error: &worker::Error, table_column: &str) -> bool {
     let text = error.to_string();
     text.contains("UNIQUE constraint failed") && text.contains(table_column)
 }
+
+// --- reseller API -------------------------------------------------------------------------
+
+/// Inserts a new contact; fails (UNIQUE constraint) if the handle exists, so a new handle
+/// never replaces a stored contact.
+pub fn insert_contact(db: &D1Database, contact: &ContactRecord) -> Result<D1PreparedStatement> {
+    db.prepare(
+        "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(&[
+        contact.handle.as_str().into(),
+        contact.reseller.as_str().into(),
+        contact.verification.word().into(),
+        opt_str(contact.token_hash()),
+        opt_f64(contact.next_due()),
+        (contact.updated as f64).into(),
+        to_json(contact)?.into(),
+    ])
+}
+
+/// Deletes the stored record `previous` only if it is still stored unchanged: put before
+/// [`insert_domain`] when a registration reuses a name whose deletion completed by now, so a
+/// concurrent registration of the same name still makes the insert fail.
+pub fn delete_domain_if_unchanged(
+    db: &D1Database,
+    previous: &DomainRecord,
+) -> Result<D1PreparedStatement> {
+    db.prepare("DELETE FROM domains WHERE name = ?1 AND record = ?2")
+        .bind(&[
+            previous.name.ascii.as_str().into(),
+            to_json(previous)?.into(),
+        ])
+}
+
+/// One page of a reseller's domains, by A-label name, and how many match in all. `pattern`
+/// is a LIKE pattern (with `\` as escape) matched against the A-label and the U-label.
+pub async fn domains_of_reseller(
+    db: &D1Database,
+    reseller: &str,
+    pattern: &str,
+    first: u32,
+    limit: u32,
+) -> Result<(Vec<DomainRecord>, u32)> {
+    const MATCH: &str =
+        "reseller_id = ?1 AND (name LIKE ?2 ESCAPE '\\' OR unicode LIKE ?2 ESCAPE '\\')";
+    let total: Option<f64> = db
+        .prepare(format!("SELECT COUNT(*) AS n FROM domains WHERE {MATCH}"))
+        .bind(&[reseller.into(), pattern.into()])?
+        .first(Some("n"))
+        .await?;
+    let page = db
+        .prepare(format!(
+            "SELECT record FROM domains WHERE {MATCH} ORDER BY name LIMIT ?3 OFFSET ?4"
+        ))
+        .bind(&[reseller.into(), pattern.into(), limit.into(), first.into()])?
+        .all()
+        .await?
+        .results::<RecordRow>()?
+        .into_iter()
+        .map(parse)
+        .collect::<Result<Vec<DomainRecord>>>()?;
+    Ok((page, total.unwrap_or(0.0) as u32))
+}
