@@ -61,6 +61,13 @@ test("submit → e-mail → open link → confirm → ACTIVE; the e-mail is vali
 
   const message = await mailTo(email, /verif/i);
   assert.ok(message, "verification e-mail in the outbox");
+  // Sent through the send_email binding after the response (not only queued).
+  let delivered = message;
+  for (let i = 0; i < 50 && delivered.status !== "sent"; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    delivered = (await outbox(url)).find((candidate) => candidate.id === message.id);
+  }
+  assert.equal(delivered.status, "sent");
   // Python's email package parses it as multipart/alternative with both parts and the link.
   const parsed = JSON.parse(execFileSync("python3", ["-c", `
 import email, json, sys
@@ -167,6 +174,15 @@ test("staff reject holds every domain of the contact; approve releases them", as
     assert.equal(held.hold_reason, "rejected");
     assert.ok(held.history.some((event) => event.actor.includes("reviewer")), "history names the staff member");
   }
+  const approved = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "approve", reason: "documents checked" }, headers: auth });
+  assert.equal(approved.status, 200, approved.text);
+  for (const created of [first, second]) {
+    assert.equal((await status(created.body.order_id)).status, "ACTIVE");
+  }
+  const wrongPassword = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "reject" },
+    headers: { authorization: `Basic ${Buffer.from("reviewer:wrong").toString("base64")}` } });
+  assert.equal(wrongPassword.status, 401);
+  assert.equal((await status(first.body.order_id)).status, "ACTIVE", "a refused request changes nothing");
 });
 
 test("signed callback: a bad or replayed signature is refused and changes nothing", async () => {

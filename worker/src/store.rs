@@ -146,15 +146,6 @@ pub async fn domains_owned_by(db: &D1Database, handle: &str) -> Result<Vec<Domai
         .collect()
 }
 
-pub async fn name_is_registered(db: &D1Database, ascii: &str) -> Result<bool> {
-    let found: Option<String> = db
-        .prepare("SELECT name FROM domains WHERE name = ?1")
-        .bind(&[ascii.into()])?
-        .first(Some("name"))
-        .await?;
-    Ok(found.is_some())
-}
-
 /// Handles of contacts whose next time-driven step is due.
 pub async fn due_contacts(db: &D1Database, now: i64, limit: u32) -> Result<Vec<ContactRecord>> {
     db.prepare("SELECT record FROM contacts WHERE due_at <= ?1 ORDER BY due_at LIMIT ?2")
@@ -263,6 +254,17 @@ pub fn insert_domain(db: &D1Database, domain: &DomainRecord) -> Result<D1Prepare
 pub fn delete_domain(db: &D1Database, ascii: &str) -> Result<D1PreparedStatement> {
     db.prepare("DELETE FROM domains WHERE name = ?1")
         .bind(&[ascii.into()])
+}
+
+/// Deletes a domain row only while it is still in `state` (a name freed by projection), so
+/// that a concurrent registration of the name is never deleted.
+pub fn delete_domain_in_state(
+    db: &D1Database,
+    ascii: &str,
+    state: &str,
+) -> Result<D1PreparedStatement> {
+    db.prepare("DELETE FROM domains WHERE name = ?1 AND state = ?2")
+        .bind(&[ascii.into(), state.into()])
 }
 
 pub fn add_event(db: &D1Database, event: &Event) -> Result<D1PreparedStatement> {
@@ -377,20 +379,6 @@ pub fn insert_contact(db: &D1Database, contact: &ContactRecord) -> Result<D1Prep
         (contact.updated as f64).into(),
         to_json(contact)?.into(),
     ])
-}
-
-/// Deletes the stored record `previous` only if it is still stored unchanged: put before
-/// [`insert_domain`] when a registration reuses a name whose deletion completed by now, so a
-/// concurrent registration of the same name still makes the insert fail.
-pub fn delete_domain_if_unchanged(
-    db: &D1Database,
-    previous: &DomainRecord,
-) -> Result<D1PreparedStatement> {
-    db.prepare("DELETE FROM domains WHERE name = ?1 AND record = ?2")
-        .bind(&[
-            previous.name.ascii.as_str().into(),
-            to_json(previous)?.into(),
-        ])
 }
 
 /// One page of a reseller's domains, by A-label name, and how many match in all. `pattern`

@@ -4,7 +4,8 @@
 //! - only the sponsor; not while deleted, while a transfer is pending, or with
 //!   `clientUpdateProhibited`;
 //! - the new owner belongs to the same reseller and has not been rejected;
-//! - a verified new owner finalises a PROCESSING domain (ACTIVE); otherwise the domain stays
+//! - a verified new owner finalises a PROCESSING or HELD(timeout) domain (ACTIVE), as its
+//!   confirmation would; otherwise the domain stays
 //!   as it is while the new owner verifies: an unverified owner, or a pending one whose link
 //!   expired, gets a link by e-mail (a pending one with a working link gets no second one);
 //!   a timeout or decline then holds the domain like any of the owner's;
@@ -19,7 +20,8 @@ use super::guard::{
     ensure_no_client_status, ensure_no_pending_transfer, ensure_not_deleted, ensure_sponsor,
 };
 use super::link::issue_link;
-use super::record::{ClientStatus, ContactRecord, DomainRecord, DomainState, Verification};
+use super::owner_domains::activated;
+use super::record::{ClientStatus, ContactRecord, DomainRecord, HoldReason, Verification};
 use super::secret::{halves, RandomBytes};
 use super::tick::advance;
 use super::work::Work;
@@ -100,17 +102,11 @@ pub(crate) fn apply(work: &mut Work, index: usize, reseller: &str, random: &Rand
         to: format!("owner {}", owner.handle),
         reason: "owner changed".to_string(),
     };
-    let processing = domain.state == DomainState::Processing;
+    let finalised = activated(&domain.state, &[HoldReason::Timeout]);
     work.event(event);
     if owner.is_verified() {
-        if processing {
-            work.set_state(
-                index,
-                DomainState::Active,
-                now,
-                actor,
-                "new owner is verified",
-            );
+        if let Some(state) = finalised {
+            work.set_state(index, state, now, actor, "new owner is verified");
         }
     } else if !owner.has_outstanding_token(now) {
         let (token_bytes, _) = halves(random);

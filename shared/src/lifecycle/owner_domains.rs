@@ -38,9 +38,16 @@ pub(crate) fn activated(state: &DomainState, lifted: &[HoldReason]) -> Option<Do
 
 /// The state after the owner timed out or declined: PROCESSING and ACTIVE domains go on
 /// hold for `reason` (ACTIVE ones only exist during a re-verification: a material change or
-/// a new owner, whose domains "stay as they are until it times out or is rejected").
+/// a new owner, whose domains "stay as they are until it times out or is rejected"); a
+/// pending transfer of such a domain is cancelled.
 pub(crate) fn held(state: &DomainState, reason: HoldReason, at: Timestamp) -> Option<DomainState> {
     match state {
+        DomainState::PendingTransfer(_) => Some(DomainState::Held {
+            reason,
+            since: at,
+            delete_at: None,
+            previous: Box::new(DomainState::Active),
+        }),
         DomainState::Processing | DomainState::Active => Some(DomainState::Held {
             reason,
             since: at,

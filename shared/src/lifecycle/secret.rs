@@ -36,10 +36,12 @@ pub(crate) fn new_token(bytes: &[u8; 16]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// An auth code: `coop-` and 22 URL-safe base64 characters (128 bits). Letters, digits and
-/// the punctuation `-`/`_` only, all allowed in an EPP `pw` and safe in the reseller API.
+/// An auth code: `coop`, a digit, `-` and 22 URL-safe base64 characters (128 bits), so it
+/// always has a letter, a digit and punctuation. Only letters, digits, `-` and `_`: all
+/// allowed in an EPP `pw` and safe in the reseller API.
 pub(crate) fn new_auth_code(bytes: &[u8; 16]) -> String {
-    format!("coop-{}", URL_SAFE_NO_PAD.encode(bytes))
+    let digit = bytes.first().map_or(0, |byte| byte % 10);
+    format!("coop{digit}-{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// The stored form of a token: lower-case hex SHA-256. The worker looks tokens up by it.
@@ -130,7 +132,9 @@ mod tests {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         assert_eq!(URL_SAFE_NO_PAD.decode(&token).unwrap(), first.to_vec());
         let code = new_auth_code(&second);
-        assert!(code.len() >= 16);
+        assert_eq!(code.len(), 28);
+        assert!(code.starts_with("coop") && code.as_bytes()[4].is_ascii_digit());
+        assert_eq!(&code[5..6], "-");
         assert_ne!(new_auth_code(&first), code);
     }
 }

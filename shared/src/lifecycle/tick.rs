@@ -15,7 +15,10 @@
 //! projection reach exactly the same records. Calling it again at the same `now` changes
 //! nothing. [`project`] is the same without the e-mails and history, for reads.
 //!
-//! Give it the due contacts with the domains they own, and the due domains. It never fails.
+//! Give it the due contacts each with ALL the domains it owns, and the due domains. A contact
+//! given without some of its domains would have its day-15 timeout hold only the ones given
+//! and then be done: to tick a due domain alone, pass no contacts (domain steps need none).
+//! It never fails.
 
 use super::effect::{Actor, Email, EmailKind, Event, Outcome};
 use super::owner_domains::held;

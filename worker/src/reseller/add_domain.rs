@@ -87,8 +87,13 @@ pub async fn add_domain(call: &Call<'_>) -> Result<Response> {
     };
     let mut statements = Vec::new();
     if let Some(previous) = &existing {
-        // Its deletion completed by now; the new registration replaces it.
-        statements.push(store::delete_domain_if_unchanged(&call.db, previous)?);
+        // Its deletion completed by now: remove the old row only if it is still the one we
+        // saw, so a concurrent registration makes the insert fail.
+        statements.push(store::delete_domain_in_state(
+            &call.db,
+            ascii,
+            previous.status_word(),
+        )?);
     }
     statements.extend(apply::statements(
         call.env,

@@ -5,19 +5,26 @@ use worker::{Context, Env, Method, Request, Response, Result};
 
 use crate::http;
 
+mod callback;
 #[cfg(feature = "dev-tools")]
 mod dev;
 mod health;
+mod orders;
+mod register_form;
+mod staff_api;
 mod transfer;
+mod verify;
+
+const OPENAPI: &str = include_str!("../../openapi.json");
 
 pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let path = req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let method = req.method();
     match (method, segments.as_slice()) {
-        (Method::Get, ["health"]) => health::get(&env).await,
-        // Liveness without storage: the baseline of the reseller API benchmark.
+        // The trivial route: the baseline of the benchmarks.
         (Method::Get, ["ping"]) => Response::ok("pong"),
+        (Method::Get, ["health"]) => health::get(&env).await,
         (_, ["api", "call.cgi"] | ["api", "call"]) => {
             crate::reseller::handle(req, &env, &ctx).await
         }
@@ -25,9 +32,46 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["transfer", token, choice]) => {
             transfer::answer(&env, &ctx, token, choice).await
         }
+
+        (Method::Get, ["api", "v1", "openapi.json"]) => {
+            let mut response = Response::ok(OPENAPI)?;
+            response
+                .headers_mut()
+                .set("content-type", "application/json")?;
+            Ok(response)
+        }
+        (Method::Post, ["api", "v1", "orders"]) => orders::create(req, &env, &ctx).await,
+        (Method::Get, ["api", "v1", "orders", id]) => orders::status(id, &env).await,
+        (Method::Post, ["api", "v1", "orders", id, "resend"]) => {
+            orders::resend(id, &env, &ctx).await
+        }
+        (Method::Get, ["api", "v1", "availability"]) => orders::availability(&req, &env).await,
+        (Method::Post, ["api", "v1", "staff", "contacts", handle, "decision"]) => {
+            staff_api::decision(req, handle, &env, &ctx).await
+        }
+        (Method::Post, ["api", "v1", "callbacks", "verification"]) => {
+            callback::verification(req, &env, &ctx).await
+        }
+        (_, ["api", ..]) => http::not_found(),
+
+        (Method::Post, ["register"]) => register_form::submit(req, &env, &ctx).await,
+        (Method::Get, ["verify", token]) => verify::show(token, &env).await,
+        (Method::Post, ["verify", token, "confirm"]) => {
+            verify::answer(token, verify::Answer::Confirm, &env, &ctx).await
+        }
+        (Method::Post, ["verify", token, "decline"]) => {
+            verify::answer(token, verify::Answer::Decline, &env, &ctx).await
+        }
+        (Method::Post, ["verify", token, "resend"]) => verify::resend(token, &env, &ctx).await,
+        // The order page's stable URL serves the status page; it reads the id from the path.
+        (Method::Get, ["orders", _]) => {
+            let assets = env.assets("ASSETS")?;
+            let url = req.url()?.join("/order.html")?;
+            assets.fetch(url.to_string(), None).await
+        }
+
         #[cfg(feature = "dev-tools")]
         (_, ["dev", ..]) => dev::handle(req, &env).await,
-        (_, ["api", ..]) => http::not_found(),
         _ => env.assets("ASSETS")?.fetch_request(req).await,
     }
 }

@@ -2,8 +2,10 @@
 //! product.md's state machine table (`table`), every error (`errors`), time (`time_steps`)
 //! and random command sequences (`props`).
 
+mod commands;
 mod errors;
 mod fixtures;
 mod props;
+mod secrets;
 mod table;
 mod time_steps;

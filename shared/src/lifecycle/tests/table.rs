@@ -630,3 +630,53 @@ fn transfer_deny_and_cancel_return_to_active() {
         assert_eq!(domain.auth_code, before.auth_code);
     }
 }
+
+#[test]
+fn a_verified_new_owner_finalises_a_waiting_or_timed_out_domain() {
+    let mut registry = Registry::new();
+    registry.register("alpha", "OWNER", T0).unwrap();
+    registry.register("beta", "OWNER", T0).unwrap();
+    registry.tick(day(15));
+    let admin = registry.contact("ADMIN").clone();
+    for label in ["alpha", "beta"] {
+        let outcome = registry
+            .on_domain(label, |d| {
+                change_owner(d, R1, &admin, &[], &random(4), day(16))
+            })
+            .unwrap();
+        assert_eq!(outcome.emails().count(), 0);
+        assert_eq!(registry.state(label), "ACTIVE");
+        assert_eq!(registry.domain(label).owner, "ADMIN");
+    }
+}
+
+#[test]
+fn re_verification_timeout_holds_an_active_domain_and_cancels_its_transfer() {
+    let mut registry = Registry::new();
+    registry.active("alpha", T0);
+    let mut info = registry.contact("OK").info.clone();
+    info.country = "FR".into();
+    let contact = registry.contact("OK").clone();
+    let outcome = modify_contact(
+        &contact,
+        &registry.owned("OK"),
+        R1,
+        &info,
+        &random(2),
+        day(60),
+    )
+    .unwrap();
+    registry.apply(outcome);
+    request(&mut registry, "alpha", day(72));
+    assert_eq!(registry.state("alpha"), "PENDING_TRANSFER");
+    registry.tick(day(75));
+    assert!(matches!(
+        &registry.domain("alpha").state,
+        DomainState::Held { reason: HoldReason::Timeout, previous, .. } if **previous == DomainState::Active
+    ));
+    assert_eq!(
+        registry.domain("alpha").reseller,
+        R1,
+        "the transfer did not complete"
+    );
+}

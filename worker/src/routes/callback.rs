@@ -1,0 +1,86 @@
+//! `POST /api/v1/callbacks/verification`: the decision of an external verification service,
+//! signed with the shared secret `CALLBACK_SECRET`.
+//!
+//! `X-Coopreg-Signature` = hex HMAC-SHA256 over `"<X-Coopreg-Timestamp>.<raw body>"`. Refused
+//! (401 `signature_invalid`, nothing changed) when the signature is wrong, the timestamp is
+//! more than [`WINDOW`] seconds from now, or the same signature was seen before (replay).
+
+use coopreg_shared::lifecycle::Actor;
+use coopreg_shared::{ErrorCode, Problem, Problems};
+use worker::{Context, Env, Request, Response, Result};
+
+use crate::{crypto, http, store};
+
+pub const WINDOW: i64 = 300;
+
+fn refused(message: &str) -> Result<Response> {
+    http::problem(ErrorCode::SignatureInvalid, "X-Coopreg-Signature", message)
+}
+
+pub async fn verification(mut req: Request, env: &Env, ctx: &Context) -> Result<Response> {
+    let Ok(secret) = env
+        .secret("CALLBACK_SECRET")
+        .map(|secret| secret.to_string())
+        .or_else(|_| env.var("CALLBACK_SECRET").map(|var| var.to_string()))
+    else {
+        return http::problem(
+            ErrorCode::Internal,
+            "",
+            "The verification callback is not configured.",
+        );
+    };
+    let body = match super::orders::read_body(&mut req, 16 * 1024).await? {
+        Ok(body) => body,
+        Err(response) => return Ok(response),
+    };
+    let headers = req.headers();
+    let (Some(timestamp), Some(signature)) = (
+        headers.get("x-coopreg-timestamp")?,
+        headers.get("x-coopreg-signature")?,
+    ) else {
+        return refused("Both X-Coopreg-Timestamp and X-Coopreg-Signature are required.");
+    };
+    let mut message = Vec::with_capacity(timestamp.len() + 1 + body.len());
+    message.extend_from_slice(timestamp.as_bytes());
+    message.push(b'.');
+    message.extend_from_slice(&body);
+    if !crypto::hmac_sha256_verify(secret.as_bytes(), &message, &signature) {
+        return refused("The signature does not match the body and timestamp.");
+    }
+    // Replay protection uses real time: the signer's clock is not our test clock.
+    let now = chrono::Utc::now().timestamp();
+    let Ok(signed_at) = timestamp.trim().parse::<i64>() else {
+        return refused("X-Coopreg-Timestamp must be Unix seconds.");
+    };
+    if (now - signed_at).abs() > WINDOW {
+        return refused("The signature is too old or from the future (more than 5 minutes off).");
+    }
+    let (parsed, decision) = match super::staff_api::parse_decision(&body) {
+        Ok(parsed) => parsed,
+        Err(problems) => return http::problems(&problems),
+    };
+    let Some(handle) = parsed.contact else {
+        return http::problems(&Problems::one(Problem::new(
+            ErrorCode::Required,
+            "contact",
+            "The callback must name the contact.",
+        )));
+    };
+    // Record the signature first: a replay fails on the primary key; old ones are pruned.
+    let db = store::db(env)?;
+    let recorded = db
+        .batch(vec![
+            db.prepare("DELETE FROM callback_nonces WHERE at < ?1")
+                .bind(&[((now - 2 * WINDOW) as f64).into()])?,
+            db.prepare("INSERT INTO callback_nonces (signature, at) VALUES (?1, ?2)")
+                .bind(&[signature.to_ascii_lowercase().into(), (now as f64).into()])?,
+        ])
+        .await;
+    if let Err(error) = recorded {
+        if store::is_unique_violation(&error, "callback_nonces.signature") {
+            return refused("This signed request was already received (replay).");
+        }
+        return http::internal("callback nonce", &error);
+    }
+    super::staff_api::apply_decision(env, ctx, &handle, decision, Actor::Callback).await
+}

@@ -1,0 +1,129 @@
+//! `POST /api/v1/staff/contacts/{handle}/decision`: registry staff approve or reject a
+//! registrant (`{"decision": "approve"|"reject", "reason": "..."}`), authenticated with a
+//! staff account (HTTP Basic). The decision and the staff member's identity go into the
+//! history.
+
+use coopreg_shared::lifecycle::{self, Actor, Decision};
+use coopreg_shared::{ErrorCode, Problem, Problems};
+use worker::{Context, Env, Request, Response, Result};
+
+use crate::auth::{self, AccountKind};
+use crate::{apply, clock, http, store};
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    pub decision: String,
+    #[serde(default)]
+    pub reason: String,
+    /// Only in the signed callback: which contact.
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+/// Parses a decision body, or the problems with it.
+pub fn parse_decision(body: &[u8]) -> std::result::Result<(DecisionBody, Decision), Problems> {
+    let parsed: DecisionBody = serde_json::from_slice(body).map_err(|error| {
+        Problems::one(Problem::new(
+            ErrorCode::MalformedInput,
+            "",
+            format!("Send JSON {{\"decision\": \"approve\" or \"reject\", \"reason\": \"...\"}} ({error})."),
+        ))
+    })?;
+    let decision = match parsed.decision.as_str() {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject,
+        _ => {
+            return Err(Problems::one(Problem::new(
+                ErrorCode::InvalidValue,
+                "decision",
+                "The decision must be \"approve\" or \"reject\".",
+            )))
+        }
+    };
+    if parsed.reason.chars().count() > 1000 || parsed.reason.chars().any(char::is_control) {
+        return Err(Problems::one(Problem::new(
+            ErrorCode::InvalidValue,
+            "reason",
+            "The reason must be at most 1000 characters without control characters.",
+        )));
+    }
+    Ok((parsed, decision))
+}
+
+/// Applies a registry decision on `handle` by `actor`.
+pub async fn apply_decision(
+    env: &Env,
+    ctx: &Context,
+    handle: &str,
+    decision: Decision,
+    actor: Actor,
+) -> Result<Response> {
+    let db = store::db(env)?;
+    let Some(contact) = store::contact(&db, handle).await? else {
+        return http::problem(
+            ErrorCode::NotFound,
+            "contact",
+            &format!("There is no contact {handle}."),
+        );
+    };
+    let now = clock::now(&db).await?;
+    let domains = store::domains_owned_by(&db, handle).await?;
+    match lifecycle::staff_decision(&contact, &domains, decision, actor, now) {
+        Ok(outcome) => {
+            apply::outcome(env, ctx, &db, &outcome, now).await?;
+            let verification = outcome
+                .contact(handle)
+                .map_or(contact.verification.word(), |contact| {
+                    contact.verification.word()
+                });
+            http::json(
+                200,
+                &serde_json::json!({
+                    "contact": handle,
+                    "verification": verification,
+                    "domains": outcome.domains.iter().map(|domain| serde_json::json!({
+                        "domain": domain.name.ascii, "status": domain.status_word()
+                    })).collect::<Vec<_>>(),
+                }),
+            )
+        }
+        Err(problems) => http::problems(&problems),
+    }
+}
+
+pub async fn decision(
+    mut req: Request,
+    handle: &str,
+    env: &Env,
+    ctx: &Context,
+) -> Result<Response> {
+    let db = store::db(env)?;
+    let now = clock::now(&db).await?;
+    let Some((login, password)) = auth::basic_credentials(req.headers().get("authorization")?)
+    else {
+        let mut response = http::problem(
+            ErrorCode::AuthenticationFailed,
+            "",
+            "Staff authentication (HTTP Basic) is required.",
+        )?;
+        response
+            .headers_mut()
+            .set("www-authenticate", "Basic realm=\"coop registry staff\"")?;
+        return Ok(response);
+    };
+    let account =
+        match auth::check_password(&db, AccountKind::Staff, &login, &password, now).await? {
+            Ok(account) => account,
+            Err(problem) => return http::problems(&Problems::one(problem)),
+        };
+    let body = match super::orders::read_body(&mut req, 16 * 1024).await? {
+        Ok(body) => body,
+        Err(response) => return Ok(response),
+    };
+    let (_, decision) = match parse_decision(&body) {
+        Ok(parsed) => parsed,
+        Err(problems) => return http::problems(&problems),
+    };
+    apply_decision(env, ctx, handle, decision, Actor::Staff(account.id)).await
+}
