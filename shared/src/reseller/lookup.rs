@@ -44,9 +44,9 @@ mod tests {
         let cases: &[(&str, Option<&str>, Result<&str, ErrorCode>)] = &[
             ("example.coop", None, Ok("example.coop")),
             ("EXAMPLE.coop", None, Ok("example.coop")),
-            ("müller-1.coop", None, Ok("xn--mller-1-95a.coop")),
-            ("müller-1.coop", Some("DE"), Ok("xn--mller-1-95a.coop")),
-            ("xn--mller-1-95a.coop", None, Ok("xn--mller-1-95a.coop")),
+            ("müller-1.coop", None, Ok("xn--mller-1-n2a.coop")),
+            ("müller-1.coop", Some("DE"), Ok("xn--mller-1-n2a.coop")),
+            ("xn--mller-1-n2a.coop", None, Ok("xn--mller-1-n2a.coop")),
             ("пример.coop", None, Ok("xn--e1afmkfd.coop")),
             (
                 "müller-1.coop",
@@ -63,8 +63,7 @@ mod tests {
                 (Ok(ascii), Ok(name)) => assert_eq!(name.ascii, *ascii, "{value}"),
                 (Err(code), Err(problems)) => assert!(
                     problems.errors.iter().any(|problem| problem.code == *code
-                        && problem.field.starts_with("DOMAIN")
-                        || problem.field == "X-IDN-LANGUAGE"),
+                        && (problem.field == "DOMAIN" || problem.field == "X-IDN-LANGUAGE")),
                     "{value}: {problems:?}"
                 ),
                 _ => panic!("{value} {language:?}: expected {expected:?}, found {found:?}"),
