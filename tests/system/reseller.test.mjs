@@ -161,3 +161,23 @@ test("GET on /api/call with flat fields, and a wrong session, answer in the prot
   assert.equal(response.status, 200);
   assert.match(await response.text(), /^code = 530$/m);
 });
+
+test("two resellers registering one name at the same moment: one gets it, the other 549", async () => {
+  const handles = {
+    one: (await call("one", contactFields(`${unique("race1")}@example.org`))).props.contact[0],
+    two: (await call("two", contactFields(`${unique("race2")}@example.org`))).props.contact[0],
+  };
+  const name = `${unique("race")}.coop`;
+  const add = (who) => call(who, {
+    command: "AddDomain", domain: name, period: "1", ownercontact0: handles[who],
+    admincontact0: handles[who], techcontact0: handles[who], billingcontact0: handles[who],
+    nameserver0: "ns1.example.net", nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
+  });
+  const answers = await Promise.all([add("one"), add("two")]);
+  const codes = answers.map((answer) => answer.code).sort();
+  assert.deepEqual(codes, [200, 549], answers.map((answer) => answer.text).join("\n"));
+  const rows = worker.d1(`SELECT reseller_id FROM domains WHERE name = '${name}'`);
+  assert.equal(rows.length, 1);
+  const winner = answers[0].code === 200 ? resellers.one : resellers.two;
+  assert.equal(rows[0].reseller_id, winner);
+});
