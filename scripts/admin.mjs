@@ -41,8 +41,31 @@ function parseArgs(argv) {
 
 const ACCOUNT_TABLES = { "create-reseller": "resellers", "create-staff": "staff" };
 
+function accountSql(table, id, name, password, now) {
+  return `INSERT INTO ${table} (id, name, password_hash, created_at) VALUES (${sqlString(id)}, ${sqlString(name)}, ${sqlString(hashPassword(password))}, ${now})
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash`;
+}
+
+function execute(sql, args) {
+  const where = args.remote ? ["--remote"] : ["--local", ...(args["persist-to"] ? ["--persist-to", args["persist-to"]] : [])];
+  execFileSync(join(ROOT, "node_modules", ".bin", "wrangler"), ["d1", "execute", "DB", ...where, "--command", sql], {
+    cwd: ROOT, stdio: "pipe",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  });
+}
+
 function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args._[0] === "demo-accounts") {
+    // Local development only: a demo reseller and a demo staff member, new passwords each run.
+    const now = Math.floor(Date.now() / 1000);
+    const reseller = { id: "demo", name: "Demo Reseller", password: newPassword() };
+    const staff = { id: "staff", name: "Demo Staff", password: newPassword() };
+    execute([accountSql("resellers", reseller.id, reseller.name, reseller.password, now),
+      accountSql("staff", staff.id, staff.name, staff.password, now)].join(";\n"), { "persist-to": args["persist-to"] });
+    console.log(JSON.stringify({ reseller, staff }));
+    return;
+  }
   const table = ACCOUNT_TABLES[args._[0]];
   if (!table || !args.id || !args.name || !/^[a-z0-9][a-z0-9._-]{1,31}$/.test(args.id)) {
     console.error("usage: admin.mjs create-reseller|create-staff --id ID --name NAME [--password PW] [--remote] [--persist-to DIR]\n" +
@@ -51,13 +74,7 @@ function main() {
   }
   const password = args.password ?? newPassword();
   const now = Math.floor(Date.now() / 1000);
-  const sql = `INSERT INTO ${table} (id, name, password_hash, created_at) VALUES (${sqlString(args.id)}, ${sqlString(args.name)}, ${sqlString(hashPassword(password))}, ${now})
-    ON CONFLICT (id) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash`;
-  const where = args.remote ? ["--remote"] : ["--local", ...(args["persist-to"] ? ["--persist-to", args["persist-to"]] : [])];
-  execFileSync(join(ROOT, "node_modules", ".bin", "wrangler"), ["d1", "execute", "DB", ...where, "--command", sql], {
-    cwd: ROOT, stdio: "pipe",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  });
+  execute(accountSql(table, args.id, args.name, password, now), args);
   console.log(JSON.stringify({ id: args.id, name: args.name, password }));
 }
 

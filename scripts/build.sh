@@ -13,25 +13,38 @@ wasm_bindgen="$root/.tools/bin/wasm-bindgen"
 [ -x "$wasm_bindgen" ] || { echo "run scripts/setup.sh first (wasm-bindgen CLI missing)" >&2; exit 1; }
 
 export COOPREG_GIT_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo -dirty)"
-export COOPREG_BUILT_AT="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+# The commit's time, not the wall clock: a value that changes each run would make cargo
+# rebuild the worker every time (it tracks the variables `option_env!` reads).
+export COOPREG_BUILT_AT="$(git log -1 --format=%cI 2>/dev/null || echo unknown)"
 
 cargo build --quiet --release --target wasm32-unknown-unknown -p coopreg-worker $features
 cargo build --quiet --release --target wasm32-unknown-unknown -p coopreg-web-ui
 out=target/wasm32-unknown-unknown/release
 
+# Post-processing runs only when cargo produced a new wasm (or the flavour changed), so a
+# warm start skips it.
+stamp() { echo "$features $(stat -c %Y "$1")"; }
+fresh() { [ -f "$2" ] && [ "$(cat "$2")" = "$(stamp "$1")" ]; }
+
 # The worker: flags as worker-build uses them, so a panic can reset the instance.
 mkdir -p build/worker
-"$wasm_bindgen" "$out/coopreg_worker.wasm" --out-dir build/worker --out-name index \
-  --target module --no-typescript --experimental-reset-state-function --force-enable-abort-handler
-# wrangler's esbuild loads a plain `import x from "*.wasm"` as a WebAssembly.Module.
-sed -i 's/^import source \(.*\) from \(.*\.wasm.*\)$/import \1 from \2/' build/worker/index.js
+if ! fresh "$out/coopreg_worker.wasm" build/worker/.stamp; then
+  "$wasm_bindgen" "$out/coopreg_worker.wasm" --out-dir build/worker --out-name index \
+    --target module --no-typescript --experimental-reset-state-function --force-enable-abort-handler
+  # wrangler's esbuild loads a plain `import x from "*.wasm"` as a WebAssembly.Module.
+  sed -i 's/^import source \(.*\) from \(.*\.wasm.*\)$/import \1 from \2/' build/worker/index.js
+  stamp "$out/coopreg_worker.wasm" > build/worker/.stamp
+fi
 cp worker/entry.mjs build/worker/entry.mjs
 
 # The browser: the same core, for instant validation.
-rm -rf web-ui/dist && mkdir -p web-ui/dist/pkg
-[ -d web-ui/static ] && cp -r web-ui/static/. web-ui/dist/
-"$wasm_bindgen" "$out/coopreg_web_ui.wasm" --out-dir web-ui/dist/pkg --target web --no-typescript
-if [ -x node_modules/.bin/wasm-opt ]; then
-  node_modules/.bin/wasm-opt -Os --enable-bulk-memory --enable-nontrapping-float-to-int \
-    web-ui/dist/pkg/coopreg_web_ui_bg.wasm -o web-ui/dist/pkg/coopreg_web_ui_bg.wasm
+if ! fresh "$out/coopreg_web_ui.wasm" build/web-ui.stamp || [ ! -f web-ui/dist/pkg/coopreg_web_ui_bg.wasm ]; then
+  rm -rf build/pkg && mkdir -p build/pkg
+  "$wasm_bindgen" "$out/coopreg_web_ui.wasm" --out-dir build/pkg --target web --no-typescript
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    build/pkg/coopreg_web_ui_bg.wasm -o build/pkg/coopreg_web_ui_bg.wasm
+  stamp "$out/coopreg_web_ui.wasm" > build/web-ui.stamp
 fi
+rm -rf web-ui/dist && mkdir -p web-ui/dist
+[ -d web-ui/static ] && cp -r web-ui/static/. web-ui/dist/
+cp -r build/pkg web-ui/dist/pkg

@@ -9,9 +9,15 @@ PORT="${PORT:-8787}"
 
 scripts/setup.sh
 scripts/build.sh
-npx wrangler d1 migrations apply DB --local >/dev/null
-demo=$(node scripts/admin.mjs create-reseller --id demo --name "Demo Reseller")
-staff=$(node scripts/admin.mjs create-staff --id staff --name "Demo Staff")
+# Apply migrations when they changed since the last start (or the local state is new).
+migrations_stamp=$(cat migrations/*.sql | sha256sum | cut -c1-16)
+if [ "$(cat .wrangler/migrations.stamp 2>/dev/null)" != "$migrations_stamp" ] || [ ! -d .wrangler/state/v3/d1 ]; then
+  npx wrangler d1 migrations apply DB --local >/dev/null
+  echo "$migrations_stamp" > .wrangler/migrations.stamp
+fi
+accounts=$(node scripts/admin.mjs demo-accounts)
+demo=$(node -e 'const a = JSON.parse(process.argv[1]).reseller; console.log(`login ${a.id}  password ${a.password}`)' "$accounts")
+staff=$(node -e 'const a = JSON.parse(process.argv[1]).staff; console.log(`login ${a.id}  password ${a.password}`)' "$accounts")
 
 cat <<MSG
 

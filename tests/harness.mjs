@@ -70,6 +70,13 @@ export async function startWorker({ vars = {} } = {}) {
   let output = "";
   child.stdout.on("data", (chunk) => { output += chunk; });
   child.stderr.on("data", (chunk) => { output += chunk; });
+  // A server that dies under a test says why (the tests then fail with "fetch failed").
+  child.once("exit", (code, signal) => {
+    if (running.has(child)) {
+      running.delete(child);
+      console.error(`wrangler dev exited unexpectedly (code ${code}, signal ${signal}); its last output:\n${output.slice(-4000)}`);
+    }
+  });
 
   const stop = async () => {
     if (!running.has(child)) return;
@@ -101,6 +108,21 @@ export async function startWorker({ vars = {} } = {}) {
   return { url, stop, d1, log: () => output, state };
 }
 
+/**
+ * fetch that survives a pooled keep-alive socket the server closed while this process was
+ * blocked (the synchronous `d1()` helper blocks the event loop for a second or two): undici
+ * then fails before sending anything ("other side closed"), so sending again is safe.
+ */
+export async function fetchFresh(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = error?.cause?.code;
+    if (code === "UND_ERR_SOCKET" || code === "ECONNRESET") return fetch(url, init);
+    throw error;
+  }
+}
+
 /** JSON request helper: returns { status, body, headers }. */
 export async function api(url, path, { method = "GET", body, headers = {} } = {}) {
   const init = { method, headers: { ...headers }, redirect: "manual" };
@@ -108,7 +130,7 @@ export async function api(url, path, { method = "GET", body, headers = {} } = {}
     init.body = typeof body === "string" ? body : JSON.stringify(body);
     init.headers["content-type"] ??= "application/json";
   }
-  const response = await fetch(url + path, init);
+  const response = await fetchFresh(url + path, init);
   const text = await response.text();
   let parsed = text;
   try { parsed = JSON.parse(text); } catch { /* not JSON */ }

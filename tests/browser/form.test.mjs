@@ -9,13 +9,16 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, domainToASCII } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startWorker } from '../harness.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
 const AXE = require.resolve('axe-core/axe.min.js');
-const BASE = (process.env.COOPREG_URL || '').replace(/\/+$/, '');
-const SKIP = BASE ? false : 'COOPREG_URL is not set: start the worker (e.g. `npx wrangler dev`) and run with COOPREG_URL=http://127.0.0.1:8787';
+// Against COOPREG_URL when given, else against a real worker (wrangler dev) started here.
+const worker = process.env.COOPREG_URL ? null : await startWorker();
+const BASE = (process.env.COOPREG_URL || worker.url).replace(/\/+$/, '');
+const SKIP = false;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHONE = { width: 390, height: 844 };
@@ -33,7 +36,8 @@ function fresh(tag) {
 }
 
 async function newPage(viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport });
+  // bypassCSP lets axe-core be injected into the server pages, whose CSP forbids scripts.
+  const context = await browser.newContext({ viewport, bypassCSP: true });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));

@@ -98,6 +98,20 @@ print(json.dumps({"type": msg.get_content_type(), "parts": parts, "message_id": 
   assert.match(await again.text(), /already been used|no longer valid/i);
 });
 
+test("auth codes are sealed at rest; no token is stored in plain", async () => {
+  const email = uniqueEmail();
+  const created = await submit(order({ owner: { email } }));
+  const [row] = worker.d1(`SELECT record FROM domains WHERE name = '${created.body.domain.ascii}'`);
+  const record = JSON.parse(row.record);
+  assert.match(record.auth_code, /^sealed:v1:[A-Za-z0-9+/=]+$/);
+  assert.doesNotMatch(row.record, /coop\d?-[A-Za-z0-9_-]{22}/, "no plain auth code in the record");
+  const link = verificationLink(await mailTo(email, /verif/i));
+  const token = link.split("/verify/")[1];
+  const everything = JSON.stringify(worker.d1("SELECT * FROM contacts")) + JSON.stringify(worker.d1("SELECT * FROM domains"))
+    + JSON.stringify(worker.d1("SELECT * FROM events"));
+  assert.ok(!everything.includes(token), "the verification token is stored only as a hash");
+});
+
 test("a verified contact's second order is ACTIVE at once, with no e-mail", async () => {
   const email = uniqueEmail();
   const first = await submit(order({ owner: { email } }));

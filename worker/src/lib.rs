@@ -20,15 +20,21 @@ mod mail;
 mod pages;
 mod reseller;
 mod routes;
+mod seal;
 mod store;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    seal::init(&env)?;
     routes::handle(req, env, ctx).await
 }
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if let Err(error) = seal::init(&env) {
+        worker::console_error!("cron cannot start: {error}");
+        return;
+    }
     if let Err(error) = cron::run(&env).await {
         worker::console_error!("cron run failed: {error}");
     }

@@ -26,8 +26,9 @@ pub fn page(status: u16, title: &str, body: &str) -> Result<Response> {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"referrer\" content=\"no-referrer\">\n\
          <title>{title} — .coop registration</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n\
-         <body>\n<header class=\"site-header\"><a href=\"/\" class=\"brand\">.coop registration</a></header>\n\
-         <main id=\"main\">\n{body}\n</main>\n</body>\n</html>\n",
+         <body>\n<header class=\"site\"><div class=\"wrap\"><a class=\"brand\" href=\"/\">\
+         <span class=\"logo\" aria-hidden=\"true\">.coop</span> registration</a></div></header>\n\
+         <main id=\"main\" class=\"wrap\">\n{body}\n</main>\n</body>\n</html>\n",
         title = escape(title),
     );
     let mut response = Response::from_html(html)?.with_status(status);

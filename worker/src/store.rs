@@ -79,12 +79,20 @@ struct RecordRow {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(row: RecordRow) -> Result<T> {
-    serde_json::from_str(&row.record)
-        .map_err(|error| worker::Error::RustError(format!("stored record does not parse: {error}")))
+    let broken = |error: serde_json::Error| {
+        worker::Error::RustError(format!("stored record does not parse: {error}"))
+    };
+    let mut value: serde_json::Value = serde_json::from_str(&row.record).map_err(broken)?;
+    crate::seal::open(&mut value)?;
+    serde_json::from_value(value).map_err(broken)
 }
 
+/// A record's stored JSON, with its secrets sealed (`seal.rs`).
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|error| worker::Error::RustError(error.to_string()))
+    let mut value =
+        serde_json::to_value(value).map_err(|error| worker::Error::RustError(error.to_string()))?;
+    crate::seal::seal(&mut value)?;
+    serde_json::to_string(&value).map_err(|error| worker::Error::RustError(error.to_string()))
 }
 
 fn opt_f64(value: Option<i64>) -> wasm_bindgen::JsValue {
@@ -332,22 +340,6 @@ pub struct EventRow {
     pub reason: String,
 }
 
-/// The history of some objects since `since`, oldest first.
-pub async fn history(db: &D1Database, objects: &[String], since: i64) -> Result<Vec<EventRow>> {
-    let placeholders: Vec<String> = (0..objects.len()).map(|i| format!("?{}", i + 2)).collect();
-    let mut values: Vec<wasm_bindgen::JsValue> = vec![(since as f64).into()];
-    values.extend(objects.iter().map(|object| object.as_str().into()));
-    db.prepare(format!(
-        "SELECT at, actor, object, from_state, to_state, reason FROM events
-         WHERE at >= ?1 AND object IN ({}) ORDER BY id LIMIT 500",
-        placeholders.join(", ")
-    ))
-    .bind(&values)?
-    .all()
-    .await?
-    .results()
-}
-
 pub async fn setting(db: &D1Database, key: &str) -> Result<Option<String>> {
     db.prepare("SELECT value FROM settings WHERE key = ?1")
         .bind(&[key.into()])?
@@ -359,6 +351,99 @@ pub async fn setting(db: &D1Database, key: &str) -> Result<Option<String>> {
 pub fn is_unique_violation(error: &worker::Error, table_column: &str) -> bool {
     let text = error.to_string();
     text.contains("UNIQUE constraint failed") && text.contains(table_column)
+}
+
+/// What an order's status page needs, read in one round trip: the order, its domain and owner
+/// records, and the history since the order.
+pub struct OrderView {
+    pub id: String,
+    pub domain: String,
+    pub created_at: i64,
+    pub domain_record: Option<DomainRecord>,
+    pub owner: Option<ContactRecord>,
+    pub history: Vec<EventRow>,
+}
+
+#[derive(serde::Deserialize)]
+struct OrderViewRow {
+    id: String,
+    domain: String,
+    created_at: i64,
+    domain_record: Option<String>,
+    owner_record: Option<String>,
+}
+
+fn parse_opt<T: serde::de::DeserializeOwned>(json: Option<String>) -> Result<Option<T>> {
+    json.map(|record| parse(RecordRow { record })).transpose()
+}
+
+pub async fn order_view(db: &D1Database, order_id: &str) -> Result<Option<OrderView>> {
+    let results = db
+        .batch(vec![
+            db.prepare(
+                "SELECT o.id AS id, o.domain AS domain, o.created_at AS created_at,
+                        d.record AS domain_record, c.record AS owner_record
+                 FROM orders o LEFT JOIN domains d ON d.name = o.domain
+                 LEFT JOIN contacts c ON c.handle = d.owner WHERE o.id = ?1",
+            )
+            .bind(&[order_id.into()])?,
+            db.prepare(
+                "SELECT e.at AS at, e.actor AS actor, e.object AS object, e.from_state AS from_state,
+                        e.to_state AS to_state, e.reason AS reason
+                 FROM orders o LEFT JOIN domains d ON d.name = o.domain
+                 JOIN events e ON e.at >= o.created_at
+                   AND (e.object = 'domain:' || o.domain OR e.object = 'contact:' || d.owner)
+                 WHERE o.id = ?1 ORDER BY e.id LIMIT 500",
+            )
+            .bind(&[order_id.into()])?,
+        ])
+        .await?;
+    let mut results = results.into_iter();
+    let (Some(order), Some(history)) = (results.next(), results.next()) else {
+        return Ok(None);
+    };
+    let Some(row) = order.results::<OrderViewRow>()?.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(Some(OrderView {
+        id: row.id,
+        domain: row.domain,
+        created_at: row.created_at,
+        domain_record: parse_opt(row.domain_record)?,
+        owner: parse_opt(row.owner_record)?,
+        history: history.results()?,
+    }))
+}
+
+/// What registering a name needs, read in one round trip: the owner contact, the domains it
+/// owns, and the current record of the name.
+pub async fn registration_context(
+    db: &D1Database,
+    owner: &str,
+    name: &str,
+) -> Result<(
+    Option<ContactRecord>,
+    Vec<DomainRecord>,
+    Option<DomainRecord>,
+)> {
+    let results = db
+        .batch(vec![
+            db.prepare("SELECT record FROM contacts WHERE handle = ?1")
+                .bind(&[owner.into()])?,
+            db.prepare("SELECT record FROM domains WHERE owner = ?1 ORDER BY name")
+                .bind(&[owner.into()])?,
+            db.prepare("SELECT record FROM domains WHERE name = ?1")
+                .bind(&[name.into()])?,
+        ])
+        .await?;
+    let mut rows = results
+        .into_iter()
+        .map(|result| result.results::<RecordRow>());
+    let mut next = || -> Result<Vec<RecordRow>> { rows.next().unwrap_or_else(|| Ok(Vec::new())) };
+    let contact = next()?.into_iter().next().map(parse).transpose()?;
+    let domains = next()?.into_iter().map(parse).collect::<Result<Vec<_>>>()?;
+    let existing = next()?.into_iter().next().map(parse).transpose()?;
+    Ok((contact, domains, existing))
 }
 
 // --- reseller API -------------------------------------------------------------------------
@@ -379,6 +464,34 @@ pub fn insert_contact(db: &D1Database, contact: &ContactRecord) -> Result<D1Prep
         (contact.updated as f64).into(),
         to_json(contact)?.into(),
     ])
+}
+
+#[derive(serde::Deserialize)]
+struct DomainOwnerRow {
+    record: String,
+    owner_record: Option<String>,
+}
+
+/// A domain with its owner contact, in one query.
+pub async fn domain_with_owner(
+    db: &D1Database,
+    ascii: &str,
+) -> Result<Option<(DomainRecord, Option<ContactRecord>)>> {
+    let row: Option<DomainOwnerRow> = db
+        .prepare(
+            "SELECT d.record AS record, c.record AS owner_record
+             FROM domains d LEFT JOIN contacts c ON c.handle = d.owner WHERE d.name = ?1",
+        )
+        .bind(&[ascii.into()])?
+        .first(None)
+        .await?;
+    row.map(|row| {
+        Ok((
+            parse(RecordRow { record: row.record })?,
+            parse_opt(row.owner_record)?,
+        ))
+    })
+    .transpose()
 }
 
 /// One page of a reseller's domains, by A-label name, and how many match in all. `pattern`

@@ -44,10 +44,9 @@ pub async fn add_domain(call: &Call<'_>) -> Result<Response> {
         }
     }
     let order = attempt!(validate_reseller_add_domain(&params));
-    let owner = attempt!(
-        call.own_contact(&order.owner_contact, "OWNERCONTACT0")
-            .await?
-    );
+    let (owner, owner_domains, existing) =
+        store::registration_context(&call.db, &order.owner_contact, &order.domain.ascii).await?;
+    let owner = attempt!(call.owned(owner, &order.owner_contact, "OWNERCONTACT0"));
     for (handle, field) in [
         (&order.admin_contact, "ADMINCONTACT0"),
         (&order.tech_contact, "TECHCONTACT0"),
@@ -58,8 +57,6 @@ pub async fn add_domain(call: &Call<'_>) -> Result<Response> {
         }
     }
     attempt!(check_registrant(&owner.info, "OWNERCONTACT0"));
-    let owner_domains = store::domains_owned_by(&call.db, &owner.handle).await?;
-    let existing = store::domain(&call.db, &order.domain.ascii).await?;
     let new_domain = NewDomain {
         name: order.domain.clone(),
         period: u32::from(order.period),

@@ -194,10 +194,9 @@ impl Call<'_> {
     /// The domain `name` ([`Found`]); `not_found` when no record holds it or its deletion
     /// has completed by now.
     pub async fn domain(&self, name: &DomainName) -> Result<std::result::Result<Found, Problems>> {
-        let Some(stored) = store::domain(&self.db, &name.ascii).await? else {
+        let Some((stored, owner)) = store::domain_with_owner(&self.db, &name.ascii).await? else {
             return Ok(Err(not_found("DOMAIN", &name.unicode)));
         };
-        let owner = store::contact(&self.db, &stored.owner).await?;
         Ok(
             match lifecycle::project_domain(&stored, owner.as_ref(), self.now) {
                 Some(current) => Ok(Found {
@@ -226,7 +225,18 @@ impl Call<'_> {
         handle: &str,
         field: &str,
     ) -> Result<std::result::Result<ContactRecord, Problems>> {
-        Ok(match store::contact(&self.db, handle.trim()).await? {
+        let stored = store::contact(&self.db, handle.trim()).await?;
+        Ok(self.owned(stored, handle, field))
+    }
+
+    /// [`Call::own_contact`] for a contact already read (`None`: there is none).
+    pub fn owned(
+        &self,
+        stored: Option<ContactRecord>,
+        handle: &str,
+        field: &str,
+    ) -> std::result::Result<ContactRecord, Problems> {
+        match stored {
             None => Err(not_found(field, handle)),
             Some(contact) if contact.reseller != self.reseller => Err(Problems::one(Problem::new(
                 ErrorCode::NotYours,
@@ -234,7 +244,7 @@ impl Call<'_> {
                 format!("contact {handle} belongs to another reseller"),
             ))),
             Some(contact) => Ok(contact),
-        })
+        }
     }
 
     /// 32 random bytes for a core command that makes secrets.

@@ -190,13 +190,12 @@ pub async fn accept(
     for info in roles {
         handles.push(web_handle(info)?);
     }
-    let stored_owner = store::contact(&db, &handles[0]).await?;
+    let (stored_owner, owner_domains, existing) =
+        store::registration_context(&db, &handles[0], &order.domain.ascii).await?;
     let owner_is_new = stored_owner.is_none();
     let owner = stored_owner.unwrap_or_else(|| {
         ContactRecord::new(&handles[0], WEB_RESELLER, order.contacts.owner.clone(), now)
     });
-    let owner_domains = store::domains_owned_by(&db, &owner.handle).await?;
-    let existing = store::domain(&db, &order.domain.ascii).await?;
     let new_domain = NewDomain {
         name: order.domain.clone(),
         period: u32::from(order.period),
@@ -371,17 +370,15 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
     if !valid_order_id(id) {
         return not_found();
     }
-    let Some(order) = order_by_id(&db, id).await? else {
+    let Some(order) = store::order_view(&db, id).await? else {
         return not_found();
     };
     let now = clock::now(&db).await?;
-    let stored = store::domain(&db, &order.domain).await?;
     // A later registration of the same name by someone else is not this order's domain.
-    let stored = stored.filter(|domain| domain.created >= order.created_at);
-    let owner = match &stored {
-        Some(domain) => store::contact(&db, &domain.owner).await?,
-        None => None,
-    };
+    let stored = order
+        .domain_record
+        .filter(|domain| domain.created >= order.created_at);
+    let owner = order.owner.filter(|_| stored.is_some());
     let projected = stored
         .as_ref()
         .and_then(|domain| lifecycle::project_domain(domain, owner.as_ref(), now));
@@ -393,11 +390,7 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
             .next()
             .unwrap_or_else(|| owner.clone())
     });
-    let mut objects = vec![format!("domain:{}", order.domain)];
-    if let Some(owner) = &owner {
-        objects.push(owner.object());
-    }
-    let history = store::history(&db, &objects, order.created_at).await?;
+    let history = order.history;
 
     let (status, hold_reason, epp, period, created, expires) = match &projected {
         Some(domain) => (

@@ -115,7 +115,7 @@ pub async fn show(token: &str, env: &Env) -> Result<Response> {
          <h2>Eligibility</h2><p>By confirming, you certify that your organisation meets at least one of the .coop eligibility criteria:</p><ul>{criteria}</ul>\
          <p class=\"notice\">This link works once and expires on {expires}.</p>\
          <div class=\"actions\">\
-         <form method=\"post\" action=\"/verify/{token}/confirm\"><button class=\"btn\" type=\"submit\">Confirm</button></form>\
+         <form method=\"post\" action=\"/verify/{token}/confirm\"><button class=\"btn btn-primary\" type=\"submit\">Confirm</button></form>\
          <form method=\"post\" action=\"/verify/{token}/decline\"><button class=\"btn btn-danger\" type=\"submit\">Decline</button></form>\
          </div></section>",
         org = escape(info.organization.as_deref().unwrap_or("")),
