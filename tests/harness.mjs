@@ -50,13 +50,15 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
  * { url, stop, d1(sql) → rows, log() → text }.
  * Needs `scripts/build.sh` to have run (the test command does it).
  */
-export async function startWorker({ vars = {} } = {}) {
+export async function startWorker({ vars = {}, config, state: reuseState } = {}) {
   if (!existsSync(join(ROOT, "build", "worker", "index.js"))) {
     throw new Error("build/worker is missing: run scripts/build.sh first");
   }
-  const state = mkdtempSync(join(tmpdir(), "coopreg-test-"));
+  // `state` reuses another worker's database (a restart); the last user removes it.
+  const state = reuseState ?? mkdtempSync(join(tmpdir(), "coopreg-test-"));
+  const configArgs = config ? ["--config", join(ROOT, config)] : [];
   const port = await freePort();
-  execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state],
+  execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, ...configArgs],
     { cwd: ROOT, env: WRANGLER_ENV, stdio: "pipe" });
   const url = `http://127.0.0.1:${port}`;
   const varArgs = Object.entries({ PUBLIC_ORIGIN: url, ...vars })
@@ -64,7 +66,7 @@ export async function startWorker({ vars = {} } = {}) {
   const child = spawn(WRANGLER, [
     "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0",
     "--show-interactive-dev-session=false", "--persist-to", state, "--test-scheduled",
-    ...varArgs,
+    ...configArgs, ...varArgs,
   ], { cwd: ROOT, env: { ...WRANGLER_ENV, TMPDIR: state }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   running.add(child);
   let output = "";
@@ -78,16 +80,16 @@ export async function startWorker({ vars = {} } = {}) {
     }
   });
 
-  const stop = async () => {
+  const stop = async ({ keepState = false } = {}) => {
     if (!running.has(child)) return;
     running.delete(child);
     const exited = new Promise((resolve) => child.once("exit", resolve));
     try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
     try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
-    rmSync(state, { recursive: true, force: true });
+    if (!keepState) rmSync(state, { recursive: true, force: true });
   };
-  after(stop);
+  after(() => stop());
 
   const deadline = Date.now() + 60_000;
   for (;;) {

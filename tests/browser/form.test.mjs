@@ -5,6 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, domainToASCII } from 'node:url';
@@ -459,9 +460,22 @@ describe('coopreg pages in a browser', () => {
     await page.context().close();
   });
 
-  it('keystroke latency of validate_order', async () => {
+  it('keystroke latency of validate_order, page weight and time to interactive (measured, not asserted)', async () => {
     const page = await newPage();
+    // Everything the form page loads, gzipped as a CDN would serve it.
+    const loaded = new Map();
+    page.on('response', (response) => {
+      if (response.url().startsWith(BASE)) loaded.set(response.url(), response);
+    });
     await openForm(page);
+    const interactiveMs = await page.evaluate(() => window.coopreg.ready.then(() => performance.now()));
+    let gzipBytes = 0;
+    let rawBytes = 0;
+    for (const response of loaded.values()) {
+      const body = await response.body().catch(() => Buffer.alloc(0));
+      rawBytes += body.length;
+      gzipBytes += gzipSync(body, { level: 9 }).length;
+    }
     await fillValid(page, fresh('perf'));
     await page.focus('#owner_street1');
     await page.evaluate(() => { window.coopreg.timings.length = 0; });
@@ -471,12 +485,16 @@ describe('coopreg pages in a browser', () => {
     assert.ok(t.length >= keys.length, `validate_order ran on every keystroke (${t.length} calls)`);
     const sorted = [...t].sort((a, b) => a - b);
     const pick = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-    const result = { keystrokes: keys.length, calls: t.length, median_ms: pick(0.5), p99_ms: pick(0.99), max_ms: sorted[sorted.length - 1] };
+    const result = {
+      keystrokes: keys.length, calls: t.length, median_ms: pick(0.5), p99_ms: pick(0.99), max_ms: sorted[sorted.length - 1],
+      page_resources: loaded.size, page_raw_bytes: rawBytes, page_gzip_bytes: gzipBytes, time_to_interactive_ms: interactiveMs,
+    };
     console.log(`validate_order per keystroke: median ${result.median_ms.toFixed(3)} ms, p99 ${result.p99_ms.toFixed(3)} ms over ${result.calls} calls`);
+    console.log(`form page: ${loaded.size} resources, ${rawBytes} B raw, ${gzipBytes} B gzip; interactive after ${interactiveMs.toFixed(0)} ms`);
     await mkdir(path.join(ROOT, 'test-artifacts'), { recursive: true });
     await writeFile(path.join(ROOT, 'test-artifacts/browser-perf.json'), `${JSON.stringify(result, null, 2)}\n`);
-    assert.ok(result.median_ms < 16, 'median fits in one frame');
-    assert.ok(result.p99_ms < 100, 'p99 under 100 ms');
+    // Sizes are deterministic, so the budget is checked; times are only recorded.
+    assert.ok(gzipBytes <= 300 * 1024, `page weight ${gzipBytes} B gzip within the 300 KB budget`);
     await page.context().close();
   });
 

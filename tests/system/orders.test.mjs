@@ -199,6 +199,26 @@ test("staff reject holds every domain of the contact; approve releases them", as
   assert.equal((await status(first.body.order_id)).status, "ACTIVE", "a refused request changes nothing");
 });
 
+test("held domains of a rejected registrant are deleted after 30 days; the name is free again", async () => {
+  const email = uniqueEmail();
+  const created = await submit(order({ owner: { email } }));
+  const staff = JSON.parse(execFileSync("node", ["scripts/admin.mjs", "create-staff", "--id", "purger",
+    "--name", "Purger", "--persist-to", worker.state], { cwd: ROOT }).toString());
+  const auth = { authorization: `Basic ${Buffer.from(`purger:${staff.password}`).toString("base64")}` };
+  const handle = (await status(created.body.order_id)).owner_handle;
+  const rejected = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "reject", reason: "not eligible" }, headers: auth });
+  assert.equal(rejected.status, 200, rejected.text);
+  await advanceDays(url, 29);
+  assert.equal((await status(created.body.order_id)).status, "HELD");
+  await advanceDays(url, 2);
+  const gone = await status(created.body.order_id);
+  assert.equal(gone.status, "DELETED");
+  const rows = worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${created.body.domain.ascii}'`);
+  assert.equal(rows[0].n, 0, "cron removed the record");
+  const free = await api(url, `/api/v1/availability?domain=${created.body.domain.ascii}`);
+  assert.equal(free.body.available, true);
+});
+
 test("signed callback: a bad or replayed signature is refused and changes nothing", async () => {
   const { createHmac } = await import("node:crypto");
   const email = uniqueEmail();
