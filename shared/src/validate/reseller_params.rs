@@ -6,6 +6,9 @@
 //! `ORGANIZATION`, `STREET0`..`STREET2` (`STREET` for `STREET0`), `CITY`, `STATE`, `ZIP`,
 //! `COUNTRY`, `PHONE`, `FAX`, `EMAIL`. Other parameters are the command's business.
 //!
+//! ModifyDomain name servers ([`reseller_nameserver_change`]): `NAMESERVER#` replaces the
+//! list, `ADDNAMESERVER#` / `DELNAMESERVER#` change it.
+//!
 //! AddDomain ([`validate_reseller_add_domain`]): `DOMAIN`; `PERIOD` (default 1);
 //! `OWNERCONTACT0` (required), `ADMINCONTACT0`, `TECHCONTACT0`, `BILLINGCONTACT0` (default:
 //! the owner) as handles (`invalid_handle`); `NAMESERVER0`..`NAMESERVER12` (2 to 13; a higher
@@ -265,6 +268,81 @@ pub fn validate_reseller_add_domain(
         }),
         _ => Err(problems),
     }
+}
+
+/// ModifyDomain's name servers: the full list `NAMESERVER#` when given, else the `current`
+/// list without `DELNAMESERVER#` and with `ADDNAMESERVER#` appended; `Ok(None)` when the
+/// command changes none of them. The result is checked as a registration's list (2 to 13,
+/// host syntax, no duplicates, glue only inside `domain`); servers kept from the current list
+/// keep their glue addresses. A `DELNAMESERVER#` that is not a name server of the domain is
+/// `invalid_value`.
+pub fn reseller_nameserver_change(
+    params: &BTreeMap<String, String>,
+    current: &[Nameserver],
+    domain: &DomainName,
+) -> Result<Option<Vec<Nameserver>>, Problems> {
+    let non_empty = |key: &str| -> Vec<(String, &str)> {
+        indexed(params, key)
+            .into_iter()
+            .filter(|(_, value)| !value.trim().is_empty())
+            .map(|(index, value)| (format!("{key}{index}"), value))
+            .collect()
+    };
+    let full = non_empty("NAMESERVER");
+    let added = non_empty("ADDNAMESERVER");
+    let deleted = non_empty("DELNAMESERVER");
+    if full.is_empty() && added.is_empty() && deleted.is_empty() {
+        return Ok(None);
+    }
+    let mut problems = Problems::default();
+    let mut raw: Vec<RawNameserver> = Vec::new();
+    if full.is_empty() {
+        let same_host = |ns: &Nameserver, host: &str| {
+            ns.host
+                .eq_ignore_ascii_case(host.trim().trim_end_matches('.'))
+        };
+        for (field, host) in &deleted {
+            if !current.iter().any(|ns| same_host(ns, host)) {
+                problems.push(Problem::new(
+                    ErrorCode::InvalidValue,
+                    field,
+                    format!(
+                        "'{}' is not a name server of {}",
+                        host.chars().take(80).collect::<String>(),
+                        domain.unicode
+                    ),
+                ));
+            }
+        }
+        for (index, ns) in current.iter().enumerate() {
+            if deleted.iter().any(|(_, host)| same_host(ns, host)) {
+                continue;
+            }
+            raw.push(RawNameserver {
+                host: Some(&ns.host),
+                host_field: format!("NAMESERVER{index}"),
+                addresses: ns
+                    .addresses
+                    .iter()
+                    .map(|address| (address.as_str(), format!("NAMESERVER{index}")))
+                    .collect(),
+            });
+        }
+    }
+    for (field, host) in full.iter().chain(&added) {
+        raw.push(RawNameserver {
+            host: Some(host),
+            host_field: field.clone(),
+            addresses: Vec::new(),
+        });
+    }
+    let list_field = if full.is_empty() {
+        "ADDNAMESERVER"
+    } else {
+        "NAMESERVER"
+    };
+    let nameservers = check_nameservers(&raw, Some(domain), list_field, &mut problems);
+    problems.into_result(Some(nameservers))
 }
 
 #[cfg(test)]
