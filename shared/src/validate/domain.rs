@@ -23,8 +23,9 @@
 //!   `name_too_long`);
 //! - an IDN label needs its language (`idn_language_required`), which must be a table
 //!   (`unknown_idn_language`) that the label fits (`idn_language_mismatch`);
-//! - finally the `idna` crate's UTS 46 ToASCII (STD3 rules, hyphen checks, DNS length, bidi,
-//!   CONTEXTJ, NFC) must agree with the result (`invalid_value` otherwise; a safety net).
+//! - underneath, the `idna` crate's UTS 46 ToASCII (STD3 rules, hyphen checks, bidi, CONTEXTJ,
+//!   NFC) produces every A-label (`invalid_value` if it refuses one the rules above let pass;
+//!   the property tests check it never does).
 //!
 //! [`validate_host_name`] checks name-server and e-mail host names: any TLD, at least two
 //! labels, LDH or IDNA (no table rules), the same mapping policy, a trailing dot allowed.
@@ -120,20 +121,12 @@ pub(crate) fn validate_domain_name_at(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let domain = DomainName {
+    // (The property tests check that `idna::domain_to_ascii_strict` agrees with both forms.)
+    Ok(DomainName {
         ascii: format!("{}.{TLD}", label.ascii),
         unicode: format!("{}.{TLD}", label.unicode),
         language: if label.is_idn { given_language } else { None },
-    };
-    // Safety net: UTS 46 with every check on must agree with what the rules above produced.
-    match idna::domain_to_ascii_strict(&domain.unicode) {
-        Ok(ascii) if ascii == domain.ascii => Ok(domain),
-        _ => Err(Problems::one(Problem::new(
-            ErrorCode::InvalidValue,
-            domain_field,
-            "is refused by IDNA processing (UTS 46)",
-        ))),
-    }
+    })
 }
 
 /// `Ok(None)` when absent or empty, `Err` after pushing `unknown_idn_language`.
@@ -312,6 +305,13 @@ enum Checked {
     NeedsMapping(ValidLabel),
 }
 
+/// Whether UTS 46 mapping and NFC leave `label` as it is (no allocation).
+fn is_mapped_form(label: &str) -> bool {
+    idna_adapter::Adapter::new()
+        .map_normalize(label.chars())
+        .eq(label.chars())
+}
+
 /// UTS 46 mapping and NFC of one label (disallowed code points become U+FFFD).
 fn map_label(label: &str) -> String {
     idna_adapter::Adapter::new()
@@ -329,11 +329,13 @@ fn check_label(label: &str) -> Result<Checked, Vec<Found>> {
             check_ldh_label(&folded).map(Checked::Valid)
         };
     }
-    let mapped = map_label(&folded);
-    if mapped != folded && !mapped.contains('\u{FFFD}') {
-        // A pure mapping: refuse it, but only suggest the result when that is valid itself.
-        if let Ok(valid) = check_u_label(&mapped) {
-            return Ok(Checked::NeedsMapping(valid));
+    if !is_mapped_form(&folded) {
+        let mapped = map_label(&folded);
+        if !mapped.contains('\u{FFFD}') {
+            // A pure mapping: refuse it, but only suggest the result when that is valid itself.
+            if let Ok(valid) = check_u_label(&mapped) {
+                return Ok(Checked::NeedsMapping(valid));
+            }
         }
     }
     check_u_label(&folded).map(Checked::Valid)
@@ -460,14 +462,17 @@ fn check_u_label(label: &str) -> Result<ValidLabel, Vec<Found>> {
     let mut mapped: Vec<(char, String)> = Vec::new();
     let mut disallowed = Vec::new();
     let mut leading_mark = None;
+    let mut fits = LanguageSet::ALL;
     for (index, c) in label.chars().enumerate() {
+        let allowing = languages_allowing(c);
+        fits = fits.and(allowing);
         if c.is_ascii() {
             if !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
                 ascii_bad.push(c);
             }
             continue;
         }
-        if !languages_allowing(c).is_empty() {
+        if !allowing.is_empty() {
             continue;
         }
         if matches!(c, '\u{200C}' | '\u{200D}') {
@@ -578,19 +583,28 @@ fn check_u_label(label: &str) -> Result<ValidLabel, Vec<Found>> {
             "a label cannot have '--' in positions 3-4",
         ));
     }
-    let fits = fitting_set(label);
     if fits.is_empty() {
         problems.push(found(
             ErrorCode::IdnMixedTables,
             mixed_tables_message(label),
         ));
     }
-    let ascii = match idna::punycode::encode_str(label) {
-        Some(encoded) => format!("xn--{encoded}"),
-        None => {
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    // The rules above are IDNA2008's and the tables'; UTS 46 ToASCII (STD3, hyphen checks,
+    // NFC, CONTEXTJ, bidi) runs underneath and yields the A-label.
+    let ascii = match Uts46::new().to_ascii(
+        label.as_bytes(),
+        AsciiDenyList::STD3,
+        Hyphens::Check,
+        DnsLength::Ignore,
+    ) {
+        Ok(ascii) => ascii.into_owned(),
+        Err(_) => {
             problems.push(found(
                 ErrorCode::InvalidValue,
-                "cannot be encoded as an A-label",
+                "is refused by IDNA processing (UTS 46)",
             ));
             return Err(problems);
         }
@@ -731,7 +745,7 @@ pub(crate) fn check_host(input: &str) -> Result<String, Vec<Found>> {
                 ));
             }
             problems.extend(found_here);
-        } else if map_label(label) != label {
+        } else if !is_mapped_form(label) {
             needs_mapping = true;
         } else {
             // UTS 46 still allows IDNA2003 symbols (♥); IDNA2008 allows letters, digits and
@@ -758,6 +772,11 @@ pub(crate) fn check_host(input: &str) -> Result<String, Vec<Found>> {
     }
     if !problems.is_empty() {
         return Err(problems);
+    }
+    // An all-LDH name without A-labels has passed every rule UTS 46 would apply but length.
+    let plain_ldh = folded.is_ascii() && !folded.split('.').any(|l| l.starts_with("xn--"));
+    if plain_ldh && folded.len() <= MAX_NAME_OCTETS {
+        return Ok(folded);
     }
     let uts46 = Uts46::new();
     let ascii = uts46

@@ -15,8 +15,8 @@ const SOURCE: &str = include_str!("../../data/privacy-services.txt");
 
 struct Rules {
     email_domains: Vec<String>,
-    /// Phrases, normalised (see [`normalise`]) and padded with spaces.
-    phrases: Vec<String>,
+    /// Phrases as normalised words (see [`normalise`]), sorted by their first word.
+    phrases: Vec<Vec<String>>,
 }
 
 fn rules() -> &'static Rules {
@@ -30,17 +30,23 @@ fn rules() -> &'static Rules {
             if let Some(domain) = line.strip_prefix("email-domain:") {
                 rules.email_domains.push(domain.trim().to_lowercase());
             } else if let Some(phrase) = line.strip_prefix("phrase:") {
-                rules.phrases.push(normalise(phrase));
+                let words: Vec<String> = normalise(phrase)
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect();
+                if !words.is_empty() {
+                    rules.phrases.push(words);
+                }
             }
         }
+        rules.phrases.sort();
         rules
     })
 }
 
-/// Lower case, Latin accents dropped, every run of non-alphanumerics one space, padded with
-/// spaces so that phrases match whole words.
+/// Lower case, Latin accents dropped, every run of non-alphanumerics one space.
 fn normalise(text: &str) -> String {
-    let mut out = String::from(" ");
+    let mut out = String::with_capacity(text.len() + 2);
     for c in text.chars().flat_map(char::to_lowercase) {
         let c = match c {
             'à'..='å' => 'a',
@@ -59,10 +65,28 @@ fn normalise(text: &str) -> String {
             out.push(' ');
         }
     }
-    if !out.ends_with(' ') {
-        out.push(' ');
-    }
     out
+}
+
+/// The listed phrase that `text` contains as whole words, if any.
+fn find_phrase<'r>(text: &str, phrases: &'r [Vec<String>]) -> Option<&'r [String]> {
+    let normalised = normalise(text);
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    for start in 0..words.len() {
+        let rest = words.get(start..).unwrap_or_default();
+        let first = rest.first().copied().unwrap_or_default();
+        let from =
+            phrases.partition_point(|phrase| phrase.first().map(String::as_str) < Some(first));
+        for phrase in phrases.get(from..).unwrap_or_default() {
+            if phrase.first().map(String::as_str) != Some(first) {
+                break;
+            }
+            if rest.len() >= phrase.len() && rest.iter().zip(phrase).all(|(a, b)| *a == b) {
+                return Some(phrase);
+            }
+        }
+    }
+    None
 }
 
 /// Which rule, if any, marks this contact as a privacy or proxy service.
@@ -84,15 +108,11 @@ pub(crate) fn privacy_service_match(contact: &ContactInfo) -> Option<String> {
         contact.organization.as_deref().unwrap_or_default(),
         person.as_str(),
     ];
-    for text in texts {
-        let normalised = normalise(text);
-        for phrase in &rules.phrases {
-            if normalised.contains(phrase.as_str()) {
-                return Some(format!("'{}'", phrase.trim()));
-            }
-        }
-    }
-    None
+    let found = texts
+        .into_iter()
+        .find_map(|text| find_phrase(text, &rules.phrases))
+        .map(|phrase| format!("'{}'", phrase.join(" ")));
+    found
 }
 
 /// Refuses a registrant that is a privacy or proxy service; the problem is on `field`.
@@ -203,6 +223,6 @@ mod tests {
     fn data_file_has_rules() {
         assert!(rules().email_domains.len() >= 10);
         assert!(rules().phrases.len() >= 20);
-        assert!(rules().phrases.iter().all(|p| p.trim().len() > 3));
+        assert!(rules().phrases.iter().all(|p| p.join(" ").len() > 3));
     }
 }

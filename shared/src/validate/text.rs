@@ -42,7 +42,7 @@ pub(crate) fn check_text(
         return None;
     }
     let nfc = ComposingNormalizerBorrowed::new_nfc();
-    if !nfc.is_normalized(value) {
+    if !value.is_ascii() && !nfc.is_normalized(value) {
         let normalized = nfc.normalize(value).into_owned();
         problems.push(
             Problem::new(
