@@ -305,6 +305,23 @@ enum Checked {
     NeedsMapping(ValidLabel),
 }
 
+/// Letters, digits and marks of any script, told apart from symbols and punctuation by their
+/// bidi class (L, R, AL, EN, AN, NSM); the bidi data is linked for UTS 46 anyway, where
+/// `char::is_alphanumeric` would add Unicode tables to the browser's wasm.
+pub(crate) fn is_letter_digit_or_mark(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    let adapter = idna_adapter::Adapter::new();
+    let class = adapter.bidi_class(c);
+    class.is_ltr()
+        || class.is_european_number()
+        || class.is_arabic_number()
+        || class.is_nonspacing_mark()
+        || adapter.is_mark(c)
+        || is_right_to_left(&adapter, c)
+}
+
 /// Whether UTS 46 mapping and NFC leave `label` as it is (no allocation).
 fn is_mapped_form(label: &str) -> bool {
     idna_adapter::Adapter::new()
@@ -750,13 +767,10 @@ pub(crate) fn check_host(input: &str) -> Result<String, Vec<Found>> {
         } else {
             // UTS 46 still allows IDNA2003 symbols (♥); IDNA2008 allows letters, digits and
             // marks (and joiners in context, which UTS 46 checks below).
-            let adapter = idna_adapter::Adapter::new();
             let symbols: Vec<char> = label
                 .chars()
                 .filter(|&c| {
-                    !(c.is_alphanumeric()
-                        || adapter.is_mark(c)
-                        || matches!(c, '-' | '\u{200C}' | '\u{200D}'))
+                    !(is_letter_digit_or_mark(c) || matches!(c, '-' | '\u{200C}' | '\u{200D}'))
                 })
                 .collect();
             if !symbols.is_empty() {

@@ -17,7 +17,7 @@ pub(crate) struct IdnTable {
     pub language: IdnLanguage,
     /// Whether the table allows `a-z`.
     pub latin: bool,
-    /// The other code points, sorted.
+    /// The other code points.
     extra: Vec<char>,
 }
 
@@ -27,7 +27,7 @@ impl IdnTable {
         c.is_ascii_digit()
             || c == '-'
             || (self.latin && c.is_ascii_lowercase())
-            || self.extra.binary_search(&c).is_ok()
+            || self.extra.contains(&c)
     }
 }
 
@@ -57,7 +57,7 @@ pub(crate) fn parse_tables(source: &str) -> Result<Vec<IdnTable>, String> {
         for item in extra.split_whitespace() {
             chars.extend(parse_item(item).map_err(|e| format!("line {}: {e}", number + 1))?);
         }
-        chars.sort_unstable();
+        // (No sorting here or below: sort code would weigh on the browser's wasm.)
         chars.dedup();
         tables.push(IdnTable {
             language,
@@ -180,15 +180,18 @@ fn char_index() -> &'static CharIndex {
                 index.latin = index.latin.with(table.language);
             }
             for &c in &table.extra {
-                match index.others.iter_mut().find(|(known, _)| *known == c) {
-                    Some((_, set)) => *set = set.with(table.language),
-                    None => index
+                match index.others.binary_search_by_key(&c, |(known, _)| *known) {
+                    Ok(found) => {
+                        if let Some((_, set)) = index.others.get_mut(found) {
+                            *set = set.with(table.language);
+                        }
+                    }
+                    Err(at) => index
                         .others
-                        .push((c, LanguageSet::EMPTY.with(table.language))),
+                        .insert(at, (c, LanguageSet::EMPTY.with(table.language))),
                 }
             }
         }
-        index.others.sort_unstable_by_key(|(c, _)| *c);
         index
     })
 }

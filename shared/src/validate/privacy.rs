@@ -8,6 +8,7 @@
 
 use crate::error::{ErrorCode, Problem};
 use crate::model::ContactInfo;
+use crate::validate::domain::is_letter_digit_or_mark;
 use crate::validate::email::email_domain;
 use std::sync::OnceLock;
 
@@ -15,7 +16,7 @@ const SOURCE: &str = include_str!("../../data/privacy-services.txt");
 
 struct Rules {
     email_domains: Vec<String>,
-    /// Phrases as normalised words (see [`normalise`]), sorted by their first word.
+    /// Phrases as normalised words (see [`normalise`]).
     phrases: Vec<Vec<String>>,
 }
 
@@ -28,7 +29,7 @@ fn rules() -> &'static Rules {
         };
         for line in SOURCE.lines().map(str::trim) {
             if let Some(domain) = line.strip_prefix("email-domain:") {
-                rules.email_domains.push(domain.trim().to_lowercase());
+                rules.email_domains.push(domain.trim().to_ascii_lowercase());
             } else if let Some(phrase) = line.strip_prefix("phrase:") {
                 let words: Vec<String> = normalise(phrase)
                     .split_whitespace()
@@ -39,7 +40,6 @@ fn rules() -> &'static Rules {
                 }
             }
         }
-        rules.phrases.sort();
         rules
     })
 }
@@ -47,19 +47,21 @@ fn rules() -> &'static Rules {
 /// Lower case, Latin accents dropped, every run of non-alphanumerics one space.
 fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'à'..='å' => 'a',
-            'ç' => 'c',
-            'è'..='ë' => 'e',
-            'ì'..='ï' => 'i',
-            'ñ' => 'n',
-            'ò'..='ö' | 'ø' => 'o',
-            'ù'..='ü' => 'u',
-            'ý' | 'ÿ' => 'y',
+    // ASCII folding and Latin-1 accents only: the phrases are English (and full Unicode
+    // case tables would weigh on the browser's wasm).
+    for c in text.chars() {
+        let c = match c.to_ascii_lowercase() {
+            'à'..='å' | 'À'..='Å' => 'a',
+            'ç' | 'Ç' => 'c',
+            'è'..='ë' | 'È'..='Ë' => 'e',
+            'ì'..='ï' | 'Ì'..='Ï' => 'i',
+            'ñ' | 'Ñ' => 'n',
+            'ò'..='ö' | 'ø' | 'Ò'..='Ö' | 'Ø' => 'o',
+            'ù'..='ü' | 'Ù'..='Ü' => 'u',
+            'ý' | 'ÿ' | 'Ý' => 'y',
             other => other,
         };
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() || (!c.is_ascii() && is_letter_digit_or_mark(c)) {
             out.push(c);
         } else if !out.ends_with(' ') {
             out.push(' ');
@@ -72,21 +74,15 @@ fn normalise(text: &str) -> String {
 fn find_phrase<'r>(text: &str, phrases: &'r [Vec<String>]) -> Option<&'r [String]> {
     let normalised = normalise(text);
     let words: Vec<&str> = normalised.split_whitespace().collect();
-    for start in 0..words.len() {
+    (0..words.len()).find_map(|start| {
         let rest = words.get(start..).unwrap_or_default();
-        let first = rest.first().copied().unwrap_or_default();
-        let from =
-            phrases.partition_point(|phrase| phrase.first().map(String::as_str) < Some(first));
-        for phrase in phrases.get(from..).unwrap_or_default() {
-            if phrase.first().map(String::as_str) != Some(first) {
-                break;
-            }
-            if rest.len() >= phrase.len() && rest.iter().zip(phrase).all(|(a, b)| *a == b) {
-                return Some(phrase);
-            }
-        }
-    }
-    None
+        phrases
+            .iter()
+            .find(|phrase| {
+                rest.len() >= phrase.len() && rest.iter().zip(phrase.iter()).all(|(a, b)| *a == b)
+            })
+            .map(Vec::as_slice)
+    })
 }
 
 /// Which rule, if any, marks this contact as a privacy or proxy service.

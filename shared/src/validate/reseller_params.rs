@@ -69,20 +69,21 @@ impl ContactFieldNames for ResellerNames {
 
 /// `KEY<n>` parameters (`STREET0`, `NAMESERVER12`) in index order.
 fn indexed<'a>(params: &'a BTreeMap<String, String>, key: &str) -> Vec<(usize, &'a str)> {
-    let mut found: Vec<(usize, &str)> = params
-        .iter()
-        .filter_map(|(name, value)| {
-            let digits = name.strip_prefix(key)?;
-            let valid = !digits.is_empty()
-                && digits.len() <= 3
-                && digits.bytes().all(|b| b.is_ascii_digit());
-            if !valid {
-                return None;
-            }
-            Some((digits.parse().ok()?, value.as_str()))
-        })
-        .collect();
-    found.sort_by_key(|(index, _)| *index);
+    let mut found: Vec<(usize, &str)> = Vec::new();
+    let matching = params.iter().filter_map(|(name, value)| {
+        let digits = name.strip_prefix(key)?;
+        let valid =
+            !digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit());
+        if !valid {
+            return None;
+        }
+        Some((digits.parse::<usize>().ok()?, value.as_str()))
+    });
+    // Insert in index order (no sort: sort code would weigh on the browser's wasm).
+    for (index, value) in matching {
+        let at = found.partition_point(|(known, _)| *known < index);
+        found.insert(at, (index, value));
+    }
     found
 }
 
