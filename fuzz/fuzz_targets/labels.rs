@@ -18,11 +18,25 @@ fuzz_target!(|data: &[u8]| {
     let language = TAGS.get(usize::from(first) % TAGS.len()).copied();
     let _ = fitting_languages(name);
     if let Ok(domain) = validate_domain_name(name, language) {
-        assert_eq!(validate_domain_name(&domain.unicode, language).as_ref(), Ok(&domain));
-        assert_eq!(validate_domain_name(&domain.ascii, language).as_ref(), Ok(&domain));
-        assert_eq!(idna::domain_to_ascii_strict(&domain.unicode).ok().as_deref(), Some(domain.ascii.as_str()));
+        assert_eq!(
+            validate_domain_name(&domain.unicode, language).as_ref(),
+            Ok(&domain)
+        );
+        assert_eq!(
+            validate_domain_name(&domain.ascii, language).as_ref(),
+            Ok(&domain)
+        );
+        assert_eq!(
+            idna::domain_to_ascii_strict(&domain.unicode)
+                .ok()
+                .as_deref(),
+            Some(domain.ascii.as_str())
+        );
     }
     if let Ok(host) = validate_host_name(name, "host") {
-        assert_eq!(validate_host_name(&host, "host").as_deref(), Ok(host.as_str()));
+        assert_eq!(
+            validate_host_name(&host, "host").as_deref(),
+            Ok(host.as_str())
+        );
     }
 });
