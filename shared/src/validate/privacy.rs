@@ -16,7 +16,7 @@ const SOURCE: &str = include_str!("../../data/privacy-services.txt");
 
 struct Rules {
     email_domains: Vec<String>,
-    /// Phrases as normalised words (see [`normalise`]).
+    /// Phrases as normalised words (see [`normalise`]), in order.
     phrases: Vec<Vec<String>>,
 }
 
@@ -36,7 +36,9 @@ fn rules() -> &'static Rules {
                     .map(String::from)
                     .collect();
                 if !words.is_empty() {
-                    rules.phrases.push(words);
+                    // Kept in order (inserted, not sorted: sort code would weigh on the wasm).
+                    let at = rules.phrases.partition_point(|known| *known < words);
+                    rules.phrases.insert(at, words);
                 }
             }
         }
@@ -76,8 +78,15 @@ fn find_phrase<'r>(text: &str, phrases: &'r [Vec<String>]) -> Option<&'r [String
     let words: Vec<&str> = normalised.split_whitespace().collect();
     (0..words.len()).find_map(|start| {
         let rest = words.get(start..).unwrap_or_default();
+        let first = rest.first().copied().unwrap_or_default();
+        // The phrases starting with this word form one run of the ordered list.
+        let from =
+            phrases.partition_point(|phrase| phrase.first().map(String::as_str) < Some(first));
         phrases
+            .get(from..)
+            .unwrap_or_default()
             .iter()
+            .take_while(|phrase| phrase.first().map(String::as_str) == Some(first))
             .find(|phrase| {
                 rest.len() >= phrase.len() && rest.iter().zip(phrase.iter()).all(|(a, b)| *a == b)
             })
