@@ -9,7 +9,7 @@
 use coopreg_shared::validate::validate_domain_name;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 
 #[derive(Deserialize)]
 struct Input<'a> {
@@ -34,14 +34,14 @@ struct Verdict<'a> {
 }
 
 fn main() -> std::io::Result<()> {
-    let stdin = std::io::stdin().lock();
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    for line in stdin.lines() {
-        let line = line?;
+    let mut input = String::new();
+    std::io::stdin().lock().read_to_string(&mut input)?;
+    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    for line in input.lines() {
         if line.trim().is_empty() {
             continue;
         }
-        let input: Input = match serde_json::from_str(&line) {
+        let input: Input = match serde_json::from_str(line) {
             Ok(input) => input,
             Err(error) => {
                 writeln!(

@@ -23,7 +23,7 @@ use crate::validate::contact::{
 use crate::validate::domain::validate_domain_name_at;
 use crate::validate::eligibility::{certification_required, check_criterion, EligibilityCriterion};
 use crate::validate::nameserver::{
-    check_nameservers, count_problem, RawNameserver, MAX_NAMESERVERS,
+    check_nameservers, count_problem, NameserverFields, RawNameserver, MAX_NAMESERVERS,
 };
 use crate::validate::period::validate_period_text;
 use serde::{Deserialize, Serialize};
@@ -217,15 +217,14 @@ pub fn validate_reseller_add_domain(
 
     let given = indexed(params, "NAMESERVER");
     let mut raw = Vec::new();
-    for (index, host) in &given {
-        let field = format!("NAMESERVER{index}");
-        if *index >= MAX_NAMESERVERS {
-            problems.push(count_problem(given.len(), &field));
+    for &(index, host) in &given {
+        if index >= MAX_NAMESERVERS {
+            problems.push(count_problem(given.len(), &format!("NAMESERVER{index}")));
             continue;
         }
         raw.push(RawNameserver {
             host: Some(host),
-            host_field: field,
+            fields: NameserverFields::Param { index },
             addresses: Vec::new(),
         });
     }
