@@ -4,7 +4,8 @@
 //! - required: first name, last name, 1-3 street lines, city, postcode, country, phone,
 //!   e-mail; the organisation too for the owner (.coop registrants are organisations);
 //!   empty strings count as absent (`required`);
-//! - free text: no control characters, NFC, length limits ([`crate::validate::text`]);
+//! - free text: surrounding spaces dropped, no control characters, NFC (`not_normalized`,
+//!   NFC form suggested), length limits (`too_long`);
 //! - country: ISO 3166-1 alpha-2 ([`crate::validate::country`], `invalid_country`);
 //! - phone and fax: `+CC.NUMBER` ([`crate::validate::phone`], `invalid_phone`);
 //! - e-mail: [`crate::validate::email`] (`invalid_email`);
