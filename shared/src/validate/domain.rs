@@ -188,10 +188,10 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
         )]);
     }
     // Mappings the input needs; each is refused, with the canonical form suggested.
-    let mut mappings: Vec<&str> = Vec::new();
+    let mut mappings: Vec<String> = Vec::new();
     let trimmed = input.trim();
     if trimmed.len() != input.len() {
-        mappings.push("spaces around the name");
+        mappings.push("spaces around the name".to_string());
     }
     if trimmed.is_empty() {
         return Err(vec![found(
@@ -208,13 +208,13 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
     let dotted: String;
     let mut name = trimmed;
     if name.contains(['\u{3002}', '\u{FF0E}', '\u{FF61}']) {
-        mappings.push("dots other than '.'");
+        mappings.push("dots other than '.'".to_string());
         dotted = name.replace(['\u{3002}', '\u{FF0E}', '\u{FF61}'], ".");
         name = &dotted;
     }
     if name.len() > 1 {
         if let Some(stripped) = name.strip_suffix('.') {
-            mappings.push("a trailing dot");
+            mappings.push("a trailing dot".to_string());
             name = stripped;
         }
     }
@@ -234,7 +234,7 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
                     truncate(only, 70)
                 ),
             );
-            if let Ok(Checked::Valid(label) | Checked::NeedsMapping(label)) = check_label(only) {
+            if let Ok(Checked::Valid(label) | Checked::NeedsMapping(label, _)) = check_label(only) {
                 problem.2 = Some(format!("{}.{TLD}", label.unicode));
             }
             return Err(vec![problem]);
@@ -255,7 +255,7 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
                 ),
             )]);
         }
-        mappings.push("a full-width or otherwise mapped .coop");
+        mappings.push("a full-width or otherwise mapped .coop".to_string());
     }
     if rest.len() > 1 {
         return Err(vec![found(
@@ -268,8 +268,8 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
     }
     let label = match check_label(first)? {
         Checked::Valid(label) => label,
-        Checked::NeedsMapping(label) => {
-            mappings.push("characters that must be written in their canonical form");
+        Checked::NeedsMapping(label, reason) => {
+            mappings.push(reason);
             label
         }
     };
@@ -301,8 +301,9 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
 
 enum Checked {
     Valid(ValidLabel),
-    /// Valid only after a mapping other than ASCII case folding; carries the mapped label.
-    NeedsMapping(ValidLabel),
+    /// Valid only after a mapping other than ASCII case folding: the mapped label, and what
+    /// was mapped (for the message).
+    NeedsMapping(ValidLabel, String),
 }
 
 /// Letters, digits and marks of any script, told apart from symbols and punctuation by their
@@ -329,6 +330,31 @@ fn is_mapped_form(label: &str) -> bool {
         .eq(label.chars())
 }
 
+/// Which characters of `label` UTS 46 maps, for a message: `'Ü' → 'ü', 'ｘ' → 'x'`.
+fn describe_mapping(label: &str) -> String {
+    let adapter = idna_adapter::Adapter::new();
+    let mut parts: Vec<String> = Vec::new();
+    for c in label.chars() {
+        let mapped: String = adapter.map_normalize(core::iter::once(c)).collect();
+        if mapped.chars().ne(core::iter::once(c)) {
+            parts.push(if mapped.is_empty() {
+                format!("{} (remove it)", describe_chars(&[c]))
+            } else {
+                format!("'{c}' → '{mapped}'")
+            });
+        }
+        if parts.len() == 5 {
+            parts.push("…".to_string());
+            break;
+        }
+    }
+    if parts.is_empty() {
+        "accents typed as separate marks".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
 /// UTS 46 mapping and NFC of one label (disallowed code points become U+FFFD).
 fn map_label(label: &str) -> String {
     idna_adapter::Adapter::new()
@@ -351,7 +377,7 @@ fn check_label(label: &str) -> Result<Checked, Vec<Found>> {
         if !mapped.contains('\u{FFFD}') {
             // A pure mapping: refuse it, but only suggest the result when that is valid itself.
             if let Ok(valid) = check_u_label(&mapped) {
-                return Ok(Checked::NeedsMapping(valid));
+                return Ok(Checked::NeedsMapping(valid, describe_mapping(&folded)));
             }
         }
     }
@@ -414,18 +440,28 @@ fn ldh_syntax(label: &str) -> Vec<Found> {
 
 /// An `xn--` label: Punycode that decodes to a valid U-label and is its canonical encoding.
 fn check_a_label(label: &str) -> Result<ValidLabel, Vec<Found>> {
-    let problems = ldh_syntax(label);
+    // Hyphens are judged on the decoded U-label (an encoding of ASCII alone ends in '-').
+    let problems: Vec<Found> = ldh_syntax(label)
+        .into_iter()
+        .filter(|(code, _, _)| *code != ErrorCode::HyphenPosition)
+        .collect();
     if !problems.is_empty() {
         return Err(problems);
     }
     let encoded = label.get(4..).unwrap_or_default();
     let invalid = |message: String| vec![found(ErrorCode::InvalidALabel, message)];
+    if encoded.is_empty() {
+        return Err(invalid(
+            "'xn--' must be followed by the Punycode of a name".to_string(),
+        ));
+    }
     let Some(decoded) = idna::punycode::decode_to_string(encoded) else {
         return Err(invalid(format!("'{label}' is not valid Punycode")));
     };
     if decoded.is_ascii() {
         return Err(invalid(format!(
-            "'{label}' decodes to plain ASCII ('{decoded}'); an A-label must encode non-ASCII letters"
+            "'{label}' decodes to plain ASCII ('{}'); an A-label must encode non-ASCII letters",
+            decoded.escape_debug()
         )));
     }
     let valid = match check_u_label(&decoded) {
@@ -433,7 +469,8 @@ fn check_a_label(label: &str) -> Result<ValidLabel, Vec<Found>> {
         Err(inner) => {
             let reasons: Vec<String> = inner.into_iter().map(|(_, message, _)| message).collect();
             return Err(invalid(format!(
-                "'{label}' decodes to '{decoded}', which is not a valid .coop label: {}",
+                "'{label}' decodes to '{}', which is not a valid .coop label: {}",
+                decoded.escape_debug(),
                 reasons.join("; ")
             )));
         }

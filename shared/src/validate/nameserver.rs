@@ -54,7 +54,7 @@ pub(crate) fn count_problem(count: usize, field: &str) -> Problem {
     Problem::new(
         ErrorCode::NameserverCount,
         field,
-        format!("{count} name servers given; a .coop domain needs {MIN_NAMESERVERS} to {MAX_NAMESERVERS}"),
+        format!("a .coop domain needs {MIN_NAMESERVERS} to {MAX_NAMESERVERS} name servers; {count} given"),
     )
 }
 
