@@ -26,7 +26,7 @@ use crate::validate::contact::{
 use crate::validate::domain::validate_domain_name_at;
 use crate::validate::eligibility::{certification_required, check_criterion, EligibilityCriterion};
 use crate::validate::nameserver::{
-    check_nameservers, count_problem, RawNameserver, MAX_NAMESERVERS,
+    check_nameservers, count_problem, NameserverFields, RawNameserver, MAX_NAMESERVERS,
 };
 use crate::validate::period::validate_period_text;
 use serde::{Deserialize, Serialize};
@@ -72,20 +72,21 @@ impl ContactFieldNames for ResellerNames {
 
 /// `KEY<n>` parameters (`STREET0`, `NAMESERVER12`) in index order.
 fn indexed<'a>(params: &'a BTreeMap<String, String>, key: &str) -> Vec<(usize, &'a str)> {
-    let mut found: Vec<(usize, &str)> = params
-        .iter()
-        .filter_map(|(name, value)| {
-            let digits = name.strip_prefix(key)?;
-            let valid = !digits.is_empty()
-                && digits.len() <= 3
-                && digits.bytes().all(|b| b.is_ascii_digit());
-            if !valid {
-                return None;
-            }
-            Some((digits.parse().ok()?, value.as_str()))
-        })
-        .collect();
-    found.sort_by_key(|(index, _)| *index);
+    let mut found: Vec<(usize, &str)> = Vec::new();
+    let matching = params.iter().filter_map(|(name, value)| {
+        let digits = name.strip_prefix(key)?;
+        let valid =
+            !digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit());
+        if !valid {
+            return None;
+        }
+        Some((digits.parse::<usize>().ok()?, value.as_str()))
+    });
+    // Insert in index order (no sort: sort code would weigh on the browser's wasm).
+    for (index, value) in matching {
+        let at = found.partition_point(|(known, _)| *known < index);
+        found.insert(at, (index, value));
+    }
     found
 }
 
@@ -219,15 +220,14 @@ pub fn validate_reseller_add_domain(
 
     let given = indexed(params, "NAMESERVER");
     let mut raw = Vec::new();
-    for (index, host) in &given {
-        let field = format!("NAMESERVER{index}");
-        if *index >= MAX_NAMESERVERS {
-            problems.push(count_problem(given.len(), &field));
+    for &(index, host) in &given {
+        if index >= MAX_NAMESERVERS {
+            problems.push(count_problem(given.len(), &format!("NAMESERVER{index}")));
             continue;
         }
         raw.push(RawNameserver {
             host: Some(host),
-            host_field: field,
+            fields: NameserverFields::Param { index },
             addresses: Vec::new(),
         });
     }
