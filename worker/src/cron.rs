@@ -33,5 +33,7 @@ pub async fn run(env: &Env) -> Result<()> {
         }
     }
     mail::send_due(env, &db, now, 100).await?;
+    // The zone file, then the escrow deposit: each once a day, one per run.
+    crate::outputs::daily(env, &db, now).await?;
     Ok(())
 }

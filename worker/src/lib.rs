@@ -13,12 +13,15 @@ use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, Sc
 mod apply;
 mod auth;
 mod clock;
+mod console;
 mod cron;
 mod crypto;
 mod http;
 mod letters;
 mod mail;
+mod outputs;
 mod pages;
+mod registry_store;
 mod reseller;
 mod routes;
 mod seal;

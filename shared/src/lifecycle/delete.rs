@@ -8,12 +8,19 @@
 //!   REDEMPTION for 30 days (restorable), then PENDING DELETE for 5 days, then free.
 //!
 //! Errors: `not_yours`, `status_prohibits`, `transfer_pending`, `not_found` (freed by now).
+//!
+//! [`staff_delete`]: registry staff delete any domain (seed 001: a domain found ineligible is
+//! held, then deleted from the registry console). The same steps as the sponsor's delete,
+//! with the staff identity in the history; the sponsor's `clientDeleteProhibited` does not
+//! bind the registry. Errors: `not_yours` (not registry staff), `status_prohibits` (already
+//! deleted), `transfer_pending`, `not_found`.
 
 use super::effect::{Actor, Outcome};
 use super::guard::{
     ensure_no_client_status, ensure_no_pending_transfer, ensure_not_deleted, ensure_sponsor,
 };
 use super::record::{ClientStatus, DomainRecord, DomainState};
+use super::staff_decision::ensure_registry;
 use super::tick::advance;
 use super::time::REDEMPTION;
 use super::work::Work;
@@ -30,10 +37,43 @@ pub fn delete(domain: &DomainRecord, reseller: &str, now: Timestamp) -> Result<O
     ensure_no_pending_transfer(current, "a delete")?;
     ensure_no_client_status(current, ClientStatus::ClientDeleteProhibited, "a delete")?;
     let actor = Actor::Reseller(reseller.to_string());
+    delete_now(work, actor, "deleted")
+}
+
+/// Deletes `domain` for registry staff `actor`; `note` goes into the history.
+pub fn staff_delete(
+    domain: &DomainRecord,
+    actor: Actor,
+    note: &str,
+    now: Timestamp,
+) -> Result<Outcome, Problems> {
+    ensure_registry(&actor)?;
+    let mut work = Work::new(now, [], [domain]);
+    advance(&mut work);
+    let current = work.first_domain()?;
+    ensure_not_deleted(current, "a delete")?;
+    ensure_no_pending_transfer(current, "a delete")?;
+    let reason = if note.trim().is_empty() {
+        "deleted by registry staff".to_string()
+    } else {
+        format!("deleted by registry staff: {}", note.trim())
+    };
+    delete_now(work, actor, &reason)
+}
+
+/// Frees the name within the add grace period, else starts the redemption period.
+fn delete_now(mut work: Work, actor: Actor, reason: &str) -> Result<Outcome, Problems> {
+    let now = work.now;
+    let current = work.first_domain()?;
     let in_add_grace = current.add_grace_until.is_some_and(|until| now < until);
     let live = matches!(current.state, DomainState::Active | DomainState::Processing);
     if in_add_grace && live {
-        work.free_domain(0, now, actor, "deleted within the add grace period");
+        work.free_domain(
+            0,
+            now,
+            actor,
+            &format!("{reason} within the add grace period"),
+        );
     } else {
         let state = DomainState::Redemption {
             since: now,
@@ -44,7 +84,7 @@ pub fn delete(domain: &DomainRecord, reseller: &str, now: Timestamp) -> Result<O
             record.auto_renew = None;
             record.add_grace_until = None;
         }
-        work.set_state(0, state, now, actor, "deleted");
+        work.set_state(0, state, now, actor, reason);
     }
     Ok(work.finish())
 }

@@ -32,6 +32,7 @@
 //! | [`modify_contact`](modify_contact()) | contact data; material change → re-verification |
 //! | [`change_owner`](change_owner()) / [`modify_domain`](modify_domain()) | domain changes |
 //! | [`renew`](renew()) / [`delete`](delete()) / [`restore`](restore()) | term and deletion |
+//! | [`staff_delete`] | registry staff delete a domain |
 //! | [`transfer_request`](transfer_request()), [`transfer_approve`](transfer_approve()), [`transfer_deny`](transfer_deny()), [`transfer_cancel`](transfer_cancel()) | transfers |
 //! | [`tick`](tick()) / [`project`] | time passing |
 //!
@@ -70,7 +71,7 @@ mod tests;
 pub use change_owner::change_owner;
 pub use confirm::confirm;
 pub use decline::decline;
-pub use delete::delete;
+pub use delete::{delete, staff_delete};
 pub use effect::{Actor, Effect, Email, EmailKind, Event, Outcome};
 pub use guard::ensure_sponsor;
 pub use modify_contact::modify_contact;

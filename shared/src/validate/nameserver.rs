@@ -23,6 +23,8 @@ pub(crate) enum NameserverFields<'a> {
     Json { list: &'a str, index: usize },
     /// `NAMESERVER<index>` (the reseller API has no glue parameters).
     Param { index: usize },
+    /// One given parameter name for the host and its addresses (`ADDNAMESERVER0`, …).
+    Named(&'a str),
 }
 
 impl NameserverFields<'_> {
@@ -30,6 +32,7 @@ impl NameserverFields<'_> {
         match self {
             NameserverFields::Json { list, index } => format!("{list}[{index}].host"),
             NameserverFields::Param { index } => format!("NAMESERVER{index}"),
+            NameserverFields::Named(field) => field.to_string(),
         }
     }
 
@@ -37,6 +40,7 @@ impl NameserverFields<'_> {
         match self {
             NameserverFields::Json { list, index } => format!("{list}[{index}].addresses[{j}]"),
             NameserverFields::Param { index } => format!("NAMESERVER{index}"),
+            NameserverFields::Named(field) => field.to_string(),
         }
     }
 }

@@ -296,6 +296,7 @@ pub fn reseller_nameserver_change(
     }
     let mut problems = Problems::default();
     let mut raw: Vec<RawNameserver> = Vec::new();
+    let mut kept: Vec<(String, &Nameserver)> = Vec::new();
     if full.is_empty() {
         let same_host = |ns: &Nameserver, host: &str| {
             ns.host
@@ -314,25 +315,29 @@ pub fn reseller_nameserver_change(
                 ));
             }
         }
-        for (index, ns) in current.iter().enumerate() {
-            if deleted.iter().any(|(_, host)| same_host(ns, host)) {
-                continue;
-            }
-            raw.push(RawNameserver {
-                host: Some(&ns.host),
-                host_field: format!("NAMESERVER{index}"),
-                addresses: ns
-                    .addresses
-                    .iter()
-                    .map(|address| (address.as_str(), format!("NAMESERVER{index}")))
-                    .collect(),
-            });
-        }
+        kept = current
+            .iter()
+            .enumerate()
+            .filter(|(_, ns)| !deleted.iter().any(|(_, host)| same_host(ns, host)))
+            .map(|(index, ns)| (format!("NAMESERVER{index}"), ns))
+            .collect();
+    }
+    for (field, ns) in &kept {
+        raw.push(RawNameserver {
+            host: Some(&ns.host),
+            fields: NameserverFields::Named(field),
+            addresses: ns
+                .addresses
+                .iter()
+                .enumerate()
+                .map(|(j, address)| (j, address.as_str()))
+                .collect(),
+        });
     }
     for (field, host) in full.iter().chain(&added) {
         raw.push(RawNameserver {
             host: Some(host),
-            host_field: field.clone(),
+            fields: NameserverFields::Named(field),
             addresses: Vec::new(),
         });
     }

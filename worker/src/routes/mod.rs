@@ -72,6 +72,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
 
         #[cfg(feature = "dev-tools")]
         (_, ["dev", ..]) => dev::handle(req, &env).await,
+        (_, ["staff", ..]) => crate::console::handle(req, &env).await,
         _ => env.assets("ASSETS")?.fetch_request(req).await,
     }
 }

@@ -632,6 +632,54 @@ fn transfer_deny_and_cancel_return_to_active() {
 }
 
 #[test]
+fn staff_delete_acts_for_the_registry_only_and_names_the_staff_member() {
+    let staff = || Actor::Staff("alice".into());
+    let mut registry = Registry::new();
+    registry.active("alpha", T0);
+    registry.active("beta", T0);
+    // The sponsor's delete lock does not bind the registry.
+    let mut locked = registry.domain("beta").clone();
+    locked
+        .client_statuses
+        .insert(ClientStatus::ClientDeleteProhibited);
+    registry.domains.insert(locked.name.ascii.clone(), locked);
+    for (actor, expected) in [
+        (Actor::Reseller(R1.into()), Some(crate::ErrorCode::NotYours)),
+        (Actor::Registrant, Some(crate::ErrorCode::NotYours)),
+        (staff(), None),
+    ] {
+        let result = registry.on_domain("alpha", |d| staff_delete(d, actor, "fraud", day(20)));
+        assert_eq!(result.as_ref().err().map(code), expected);
+    }
+    assert_eq!(registry.state("alpha"), "REDEMPTION");
+    let event = registry.events.last().unwrap();
+    assert_eq!(event.actor, staff());
+    assert_eq!(event.reason, "deleted by registry staff: fraud");
+    registry
+        .on_domain("beta", |d| staff_delete(d, staff(), "", day(20)))
+        .unwrap();
+    assert_eq!(registry.state("beta"), "REDEMPTION");
+    let again = registry.on_domain("alpha", |d| staff_delete(d, staff(), "", day(21)));
+    assert_eq!(
+        again.err().map(|p| code(&p)),
+        Some(crate::ErrorCode::StatusProhibits)
+    );
+}
+
+#[test]
+fn staff_delete_within_add_grace_frees_the_name() {
+    let mut registry = Registry::new();
+    registry.register("alpha", "ADMIN", T0).unwrap();
+    let outcome = registry
+        .on_domain("alpha", |d| {
+            staff_delete(d, Actor::Staff("alice".into()), "", day(1))
+        })
+        .unwrap();
+    assert_eq!(outcome.freed, vec!["alpha.coop".to_string()]);
+    assert!(registry.find("alpha").is_none());
+}
+
+#[test]
 fn a_verified_new_owner_finalises_a_waiting_or_timed_out_domain() {
     let mut registry = Registry::new();
     registry.register("alpha", "OWNER", T0).unwrap();
@@ -679,4 +727,33 @@ fn re_verification_timeout_holds_an_active_domain_and_cancels_its_transfer() {
         R1,
         "the transfer did not complete"
     );
+}
+
+/// Found by the property test: rejected owner → hold; the sponsor moves the domain to a
+/// verified owner; a staff release must then give ACTIVE, never PROCESSING with a verified
+/// owner.
+#[test]
+fn release_after_moving_a_rejected_owners_domain_to_a_verified_owner_is_active() {
+    let mut registry = Registry::new();
+    registry.register("alpha", "OWNER", T0).unwrap();
+    registry.decide("OWNER", Decision::Reject, day(1)).unwrap();
+    assert_eq!(registry.state("alpha"), "HELD(rejected)");
+    let admin = registry.contact("ADMIN").clone();
+    assert!(admin.is_verified());
+    registry
+        .on_domain("alpha", |d| {
+            change_owner(d, R1, &admin, &[], &random(4), day(2))
+        })
+        .unwrap();
+    assert_eq!(
+        registry.state("alpha"),
+        "HELD(rejected)",
+        "the registry's hold stays"
+    );
+    registry
+        .on_domain("alpha", |d| {
+            staff_release(d, Actor::Staff("bob".into()), "new owner", day(3))
+        })
+        .unwrap();
+    assert_eq!(registry.state("alpha"), "ACTIVE");
 }
