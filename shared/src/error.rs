@@ -278,7 +278,9 @@ impl ErrorCode {
             TokenInvalid | TokenExpired => (531, "Authorization failed"),
             IdempotencyConflict => (549, "Command failed"),
             AuthCodeInvalid => (531, "Authorization failed"),
-            ExpirationMismatch => (542, "Invalid old value for an attribute"),
+            // A retried RenewDomain names last year's EXPIRATION; resellers' clients handle
+            // 541 as "the attribute is wrong", which it is (542 is for modify commands).
+            ExpirationMismatch => (541, "Invalid attribute value"),
             TransferPending => (553, "Operation not allowed. Domain pending transfer"),
             NoTransferPending => (534, "Domain name has not been flagged for transfer"),
             Internal => (
@@ -468,5 +470,23 @@ mod tests {
         assert_eq!(ErrorCode::InvalidEmail.reseller_result().0, 505);
         assert_eq!(ErrorCode::NotCoop.reseller_result().0, 541);
         assert_eq!(ErrorCode::PeriodRange.reseller_result().0, 556);
+    }
+
+    /// The state codes the reseller clients test for (tests/reseller/README.md).
+    #[test]
+    fn state_codes_map_to_the_reseller_results() {
+        let table = [
+            (ErrorCode::NotFound, 545),
+            (ErrorCode::NotYours, 531),
+            (ErrorCode::AuthCodeInvalid, 531),
+            (ErrorCode::StatusProhibits, 552),
+            (ErrorCode::PeriodExceeded, 556),
+            (ErrorCode::ExpirationMismatch, 541),
+            (ErrorCode::NameTaken, 549),
+            (ErrorCode::AuthenticationFailed, 530),
+        ];
+        for (code, result) in table {
+            assert_eq!(code.reseller_result().0, result, "{code}");
+        }
     }
 }

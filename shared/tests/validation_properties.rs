@@ -146,6 +146,11 @@ proptest! {
                 prop_assert_eq!(validate_domain_name(&domain.unicode, language.as_deref()), Ok(domain.clone()));
                 prop_assert_eq!(validate_domain_name(&domain.ascii, language.as_deref()), Ok(domain.clone()));
                 prop_assert!(domain.ascii.is_ascii());
+                // The `idna` crate's strict UTS 46 agrees with both forms.
+                prop_assert_eq!(idna::domain_to_ascii_strict(&domain.unicode).ok(), Some(domain.ascii.clone()));
+                let (unicode, errors) = idna::domain_to_unicode(&domain.ascii);
+                prop_assert!(errors.is_ok());
+                prop_assert_eq!(unicode, domain.unicode.clone());
                 prop_assert!(domain.ascii.ends_with(".coop") && domain.unicode.ends_with(".coop"));
             }
             Err(problems) => {

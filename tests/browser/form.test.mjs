@@ -498,6 +498,32 @@ describe('coopreg pages in a browser', () => {
     await page.context().close();
   });
 
+  it('with JavaScript off, the plain form posts to /register: server errors are listed, a good form reaches the order page', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/`);
+    const { domain, email } = fresh('nojs');
+    await page.fill('#domain', domain);
+    await fillOwner(page, email);
+    // Passes the browser's own checks, fails the core's: +999 is no country calling code.
+    await page.fill('#owner_phone', '+999.1234567');
+    await page.fill('#ns1_host', 'ns1.example.net');
+    await page.fill('#ns2_host', 'ns2.example.net');
+    await page.check('input[name="criterion"] >> nth=0');
+    await page.check('#certified');
+    await Promise.all([page.waitForLoadState('load'), page.click('#submit')]);
+    assert.match(page.url(), /\/register$/);
+    const errors = await page.textContent('.summary');
+    assert.match(errors, /contacts\.owner\.phone/, 'the server names the field');
+    await shot(page, 'register-nojs-errors');
+    await page.goBack();
+    await fillValid(page, { domain, email });
+    await Promise.all([page.waitForURL(/\/orders\/[0-9a-f]{32}$/), page.click('#submit')]);
+    const mail = await mailTo(email);
+    assert.ok(verificationLink(mail), 'the verification e-mail went out');
+    await context.close();
+  });
+
   it('an unknown order id says so', async () => {
     const page = await newPage();
     await page.goto(`${BASE}/orders/no-such-order-${run}`);

@@ -8,21 +8,60 @@
 //! - `fitting_languages(label)` → `["DE","ES",..]`;
 //! - `eligibility_criteria()` → `[{"code":..,"text":..}]`.
 
-use coopreg_shared::validate::{self, EligibilityCriterion};
-use coopreg_shared::Problems;
-use serde_json::{json, Value};
+use coopreg_shared::validate::{self, EligibilityCriterion, ValidOrder};
+use coopreg_shared::{Problem, Problems};
+use serde::Serialize;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-fn errors(problems: Problems) -> String {
-    json!({"ok": false, "errors": problems.errors}).to_string()
+// Typed answers (rather than `serde_json::Value`) keep float formatting out of the wasm.
+
+#[derive(Serialize)]
+struct Refused<'a> {
+    ok: bool,
+    errors: &'a [Problem],
+}
+
+#[derive(Serialize)]
+struct AcceptedOrder<'a> {
+    ok: bool,
+    order: &'a ValidOrder,
+}
+
+#[derive(Serialize)]
+struct AcceptedDomain<'a> {
+    ok: bool,
+    ascii: &'a str,
+    unicode: &'a str,
+    language: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Criterion {
+    code: &'static str,
+    text: &'static str,
+}
+
+fn to_json(value: &impl Serialize) -> String {
+    // Serialising these plain structs cannot fail; an empty answer would show as an error.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn errors(problems: &Problems) -> String {
+    to_json(&Refused {
+        ok: false,
+        errors: &problems.errors,
+    })
 }
 
 /// Validates the registration form's order JSON.
 #[wasm_bindgen]
 pub fn validate_order(json: &str) -> String {
     match validate::validate_order_json(json) {
-        Ok(order) => json!({"ok": true, "order": order}).to_string(),
-        Err(problems) => errors(problems),
+        Ok(order) => to_json(&AcceptedOrder {
+            ok: true,
+            order: &order,
+        }),
+        Err(problems) => errors(&problems),
     }
 }
 
@@ -30,14 +69,13 @@ pub fn validate_order(json: &str) -> String {
 #[wasm_bindgen]
 pub fn validate_domain(input: &str, language: &str) -> String {
     match validate::validate_domain_name(input, Some(language)) {
-        Ok(name) => json!({
-            "ok": true,
-            "ascii": name.ascii,
-            "unicode": name.unicode,
-            "language": name.language.map(|l| l.tag()),
-        })
-        .to_string(),
-        Err(problems) => errors(problems),
+        Ok(name) => to_json(&AcceptedDomain {
+            ok: true,
+            ascii: &name.ascii,
+            unicode: &name.unicode,
+            language: name.language.map(|l| l.tag()),
+        }),
+        Err(problems) => errors(&problems),
     }
 }
 
@@ -48,22 +86,26 @@ pub fn fitting_languages(label: &str) -> String {
         .into_iter()
         .map(|language| language.tag())
         .collect();
-    Value::from(tags).to_string()
+    to_json(&tags)
 }
 
 /// The eligibility criteria, as a JSON array of `{code, text}`.
 #[wasm_bindgen]
 pub fn eligibility_criteria() -> String {
-    let list: Vec<Value> = EligibilityCriterion::ALL
+    let list: Vec<Criterion> = EligibilityCriterion::ALL
         .iter()
-        .map(|c| json!({"code": c.code(), "text": c.text()}))
+        .map(|c| Criterion {
+            code: c.code(),
+            text: c.text(),
+        })
         .collect();
-    Value::from(list).to_string()
+    to_json(&list)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
     #[test]
     fn domain_export() {

@@ -21,14 +21,26 @@ pub async fn now(db: &D1Database) -> Result<Timestamp> {
     Ok(system_now() + offset(db).await?)
 }
 
+// Only `/dev/clock` changes the offset, so the isolate keeps it after the first read; a new
+// isolate (a restart) reads it from D1 again.
+#[cfg(feature = "dev-tools")]
+thread_local! {
+    static CACHED_OFFSET: std::cell::Cell<Option<i64>> = const { std::cell::Cell::new(None) };
+}
+
 #[cfg(feature = "dev-tools")]
 pub async fn offset(db: &D1Database) -> Result<i64> {
+    if let Some(offset) = CACHED_OFFSET.with(|cell| cell.get()) {
+        return Ok(offset);
+    }
     ensure_table(db).await?;
     let offset: Option<f64> = db
         .prepare("SELECT offset_seconds FROM dev_clock WHERE id = 1")
         .first(Some("offset_seconds"))
         .await?;
-    Ok(offset.unwrap_or(0.0) as i64)
+    let offset = offset.unwrap_or(0.0) as i64;
+    CACHED_OFFSET.with(|cell| cell.set(Some(offset)));
+    Ok(offset)
 }
 
 #[cfg(feature = "dev-tools")]
@@ -43,13 +55,16 @@ pub async fn advance(db: &D1Database, seconds: i64) -> Result<i64> {
         .bind(&[(seconds as f64).into()])?
         .first(Some("offset_seconds"))
         .await?;
-    Ok(new_offset.unwrap_or(0.0) as i64)
+    let new_offset = new_offset.unwrap_or(0.0) as i64;
+    CACHED_OFFSET.with(|cell| cell.set(Some(new_offset)));
+    Ok(new_offset)
 }
 
 #[cfg(feature = "dev-tools")]
 pub async fn reset(db: &D1Database) -> Result<()> {
     ensure_table(db).await?;
     db.prepare("DELETE FROM dev_clock").run().await?;
+    CACHED_OFFSET.with(|cell| cell.set(Some(0)));
     Ok(())
 }
 

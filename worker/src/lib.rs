@@ -3,6 +3,7 @@
 //! Each route loads what it needs from D1, calls the core, stores what the core returns and
 //! translates the result into HTTP. No business rule lives here. Map:
 //! - [`routes`]: the HTTP router, one module per area.
+//! - [`reseller`]: the reseller command API (`/api/call.cgi`, CentralNic Reseller protocol).
 //! - [`store`]: D1 access (the only place that writes SQL).
 //! - [`clock`]: "now" (movable only in the dev-tools build).
 //! - [`http`]: JSON responses and the core's error shape.
@@ -21,6 +22,7 @@ mod mail;
 mod outputs;
 mod pages;
 mod registry_store;
+mod reseller;
 mod routes;
 mod seal;
 mod store;

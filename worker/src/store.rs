@@ -445,3 +445,81 @@ pub async fn registration_context(
     let existing = next()?.into_iter().next().map(parse).transpose()?;
     Ok((contact, domains, existing))
 }
+
+// --- reseller API -------------------------------------------------------------------------
+
+/// Inserts a new contact; fails (UNIQUE constraint) if the handle exists, so a new handle
+/// never replaces a stored contact.
+pub fn insert_contact(db: &D1Database, contact: &ContactRecord) -> Result<D1PreparedStatement> {
+    db.prepare(
+        "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(&[
+        contact.handle.as_str().into(),
+        contact.reseller.as_str().into(),
+        contact.verification.word().into(),
+        opt_str(contact.token_hash()),
+        opt_f64(contact.next_due()),
+        (contact.updated as f64).into(),
+        to_json(contact)?.into(),
+    ])
+}
+
+#[derive(serde::Deserialize)]
+struct DomainOwnerRow {
+    record: String,
+    owner_record: Option<String>,
+}
+
+/// A domain with its owner contact, in one query.
+pub async fn domain_with_owner(
+    db: &D1Database,
+    ascii: &str,
+) -> Result<Option<(DomainRecord, Option<ContactRecord>)>> {
+    let row: Option<DomainOwnerRow> = db
+        .prepare(
+            "SELECT d.record AS record, c.record AS owner_record
+             FROM domains d LEFT JOIN contacts c ON c.handle = d.owner WHERE d.name = ?1",
+        )
+        .bind(&[ascii.into()])?
+        .first(None)
+        .await?;
+    row.map(|row| {
+        Ok((
+            parse(RecordRow { record: row.record })?,
+            parse_opt(row.owner_record)?,
+        ))
+    })
+    .transpose()
+}
+
+/// One page of a reseller's domains, by A-label name, and how many match in all. `pattern`
+/// is a LIKE pattern (with `\` as escape) matched against the A-label and the U-label.
+pub async fn domains_of_reseller(
+    db: &D1Database,
+    reseller: &str,
+    pattern: &str,
+    first: u32,
+    limit: u32,
+) -> Result<(Vec<DomainRecord>, u32)> {
+    const MATCH: &str =
+        "reseller_id = ?1 AND (name LIKE ?2 ESCAPE '\\' OR unicode LIKE ?2 ESCAPE '\\')";
+    let total: Option<f64> = db
+        .prepare(format!("SELECT COUNT(*) AS n FROM domains WHERE {MATCH}"))
+        .bind(&[reseller.into(), pattern.into()])?
+        .first(Some("n"))
+        .await?;
+    let page = db
+        .prepare(format!(
+            "SELECT record FROM domains WHERE {MATCH} ORDER BY name LIMIT ?3 OFFSET ?4"
+        ))
+        .bind(&[reseller.into(), pattern.into(), limit.into(), first.into()])?
+        .all()
+        .await?
+        .results::<RecordRow>()?
+        .into_iter()
+        .map(parse)
+        .collect::<Result<Vec<DomainRecord>>>()?;
+    Ok((page, total.unwrap_or(0.0) as u32))
+}

@@ -12,13 +12,16 @@ pub(crate) fn activated(state: &DomainState, lifted: &[HoldReason]) -> Option<Do
     match state {
         DomainState::Processing => Some(DomainState::Active),
         DomainState::Held { reason, .. } if lifted.contains(reason) => Some(DomainState::Active),
+        // A hold that stays still remembers what a release returns to: with the owner
+        // verified, that is no longer PROCESSING (a release must not bring back a
+        // pendingCreate domain whose owner is verified).
         DomainState::Held {
-            reason: HoldReason::Staff,
+            reason,
             since,
             delete_at,
             previous,
         } => activated(previous, lifted).map(|inner| DomainState::Held {
-            reason: HoldReason::Staff,
+            reason: *reason,
             since: *since,
             delete_at: *delete_at,
             previous: Box::new(inner),
@@ -141,9 +144,17 @@ mod tests {
             activated(&redeemed, &[]),
             Some(DomainState::Redemption { previous, .. }) if *previous == DomainState::Active
         ));
+        // A hold that is not lifted stays, but no longer returns to PROCESSING.
         assert_eq!(
             activated(
                 &hold(HoldReason::Declined, DomainState::Processing),
+                &[HoldReason::Timeout]
+            ),
+            Some(hold(HoldReason::Declined, DomainState::Active))
+        );
+        assert_eq!(
+            activated(
+                &hold(HoldReason::Rejected, DomainState::Active),
                 &[HoldReason::Timeout]
             ),
             None

@@ -16,9 +16,11 @@
 //!    [`response::CONTENT_TYPE`]).
 
 pub mod commands;
+pub mod lookup;
 pub mod request;
 pub mod response;
 
 pub use commands::{Auth, Command};
+pub use lookup::domain_to_look_up;
 pub use request::{parse_request, Credentials, ResellerRequest};
 pub use response::Response;

@@ -314,12 +314,15 @@ impl fmt::Display for Response {
     }
 }
 
-/// The detail the real API appends: the bare attribute name for 503/504, `NAME: (message)`
-/// otherwise.
+/// The detail the real API appends: the bare attribute name for 503/504, none for 530,
+/// `NAME: (message)` otherwise.
 fn problem_detail(problem: &Problem) -> Option<String> {
     let field = problem.field.trim();
     let message = problem.message.trim();
     match problem.code {
+        // The live API says no more (cassette `login-creds-ok`/`logout-fail`), and the reason a
+        // login failed is no business of the caller.
+        ErrorCode::AuthenticationFailed => None,
         ErrorCode::UnknownField | ErrorCode::Required if !field.is_empty() => {
             Some(field.to_string())
         }
@@ -442,6 +445,20 @@ mod tests {
             let response = Response::from_problem(&Problem::new(code, "", ""));
             assert_eq!(response.code(), expected, "{code}");
         }
+    }
+
+    #[test]
+    fn authentication_failures_carry_no_detail() {
+        let problem = Problem::new(
+            ErrorCode::AuthenticationFailed,
+            "s_pw",
+            "the login or password is wrong",
+        );
+        let response = Response::from_problem(&problem);
+        assert_eq!(
+            response.to_text(),
+            "[RESPONSE]\ncode = 530\ndescription = Authentication failed\nqueuetime = 0\nruntime = 0.000\nEOF\n"
+        );
     }
 
     #[test]

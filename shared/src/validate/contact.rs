@@ -4,7 +4,8 @@
 //! - required: first name, last name, 1-3 street lines, city, postcode, country, phone,
 //!   e-mail; the organisation too for the owner (.coop registrants are organisations);
 //!   empty strings count as absent (`required`);
-//! - free text: no control characters, NFC, length limits ([`crate::validate::text`]);
+//! - free text: surrounding spaces dropped, no control characters, NFC (`not_normalized`,
+//!   NFC form suggested), length limits (`too_long`);
 //! - country: ISO 3166-1 alpha-2 ([`crate::validate::country`], `invalid_country`);
 //! - phone and fax: `+CC.NUMBER` ([`crate::validate::phone`], `invalid_phone`);
 //! - e-mail: [`crate::validate::email`] (`invalid_email`);
@@ -108,6 +109,22 @@ fn present(value: Option<&str>) -> Option<&str> {
     value.filter(|v| !v.trim().is_empty())
 }
 
+/// [`check_text`] with the field's name built only when there is a problem.
+fn text_at(
+    value: &str,
+    max: usize,
+    problems: &mut Problems,
+    field: impl Fn() -> String,
+) -> Option<String> {
+    let mut found = Problems::default();
+    let checked = check_text(value, "", max, &mut found);
+    for mut problem in found.errors {
+        problem.field = field();
+        problems.push(problem);
+    }
+    checked
+}
+
 /// Validates a raw contact; every problem goes to `problems`.
 pub(crate) fn validate_raw_contact(
     raw: &RawContact<'_>,
@@ -129,7 +146,7 @@ pub(crate) fn validate_raw_contact(
                 needed: bool,
                 problems: &mut Problems| {
         match present(value) {
-            Some(value) => check_text(value, &names.field(field), max, problems),
+            Some(value) => text_at(value, max, problems, || names.field(field)),
             None => {
                 if needed {
                     required(field, problems);
@@ -170,8 +187,9 @@ pub(crate) fn validate_raw_contact(
             ));
             continue;
         }
-        if let Some(line) = check_text(line, &names.street_line(index), MAX_STREET_CHARS, problems)
-        {
+        if let Some(line) = text_at(line, MAX_STREET_CHARS, problems, || {
+            names.street_line(index)
+        }) {
             street.push(line);
         }
     }
@@ -203,8 +221,12 @@ pub(crate) fn validate_raw_contact(
                    check: fn(&str, &str) -> Result<String, Problem>,
                    problems: &mut Problems| {
         match present(value) {
-            Some(value) => check(value, &names.field(field))
-                .map_err(|p| problems.push(p))
+            // The field's name is only built for a problem (it costs an allocation).
+            Some(value) => check(value, "")
+                .map_err(|mut problem| {
+                    problem.field = names.field(field);
+                    problems.push(problem);
+                })
                 .ok(),
             None => {
                 if needed {
@@ -300,7 +322,6 @@ pub(crate) fn raw_contact_from_json<'a>(
     match map.get("street") {
         None | Some(Value::Null) => {}
         Some(Value::Array(lines)) => {
-            let path = json::join(prefix, "street");
             for (i, line) in lines.iter().enumerate() {
                 match line {
                     Value::String(line) => street.push(Some(line.as_str())),
@@ -308,7 +329,7 @@ pub(crate) fn raw_contact_from_json<'a>(
                     other => {
                         problems.push(Problem::new(
                             ErrorCode::WrongType,
-                            json::index(&path, i),
+                            json::index(&json::join(prefix, "street"), i),
                             format!("must be a string, not {}", json::type_name(other)),
                         ));
                         street.push(Some("-"));

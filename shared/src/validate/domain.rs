@@ -23,8 +23,9 @@
 //!   `name_too_long`);
 //! - an IDN label needs its language (`idn_language_required`), which must be a table
 //!   (`unknown_idn_language`) that the label fits (`idn_language_mismatch`);
-//! - finally the `idna` crate's UTS 46 ToASCII (STD3 rules, hyphen checks, DNS length, bidi,
-//!   CONTEXTJ, NFC) must agree with the result (`invalid_value` otherwise; a safety net).
+//! - underneath, the `idna` crate's UTS 46 ToASCII (STD3 rules, hyphen checks, bidi, CONTEXTJ,
+//!   NFC) produces every A-label (`invalid_value` if it refuses one the rules above let pass;
+//!   the property tests check it never does).
 //!
 //! [`validate_host_name`] checks name-server and e-mail host names: any TLD, at least two
 //! labels, LDH or IDNA (no table rules), the same mapping policy, a trailing dot allowed.
@@ -120,20 +121,12 @@ pub(crate) fn validate_domain_name_at(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let domain = DomainName {
+    // (The property tests check that `idna::domain_to_ascii_strict` agrees with both forms.)
+    Ok(DomainName {
         ascii: format!("{}.{TLD}", label.ascii),
         unicode: format!("{}.{TLD}", label.unicode),
         language: if label.is_idn { given_language } else { None },
-    };
-    // Safety net: UTS 46 with every check on must agree with what the rules above produced.
-    match idna::domain_to_ascii_strict(&domain.unicode) {
-        Ok(ascii) if ascii == domain.ascii => Ok(domain),
-        _ => Err(Problems::one(Problem::new(
-            ErrorCode::InvalidValue,
-            domain_field,
-            "is refused by IDNA processing (UTS 46)",
-        ))),
-    }
+    })
 }
 
 /// `Ok(None)` when absent or empty, `Err` after pushing `unknown_idn_language`.
@@ -195,10 +188,10 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
         )]);
     }
     // Mappings the input needs; each is refused, with the canonical form suggested.
-    let mut mappings: Vec<&str> = Vec::new();
+    let mut mappings: Vec<String> = Vec::new();
     let trimmed = input.trim();
     if trimmed.len() != input.len() {
-        mappings.push("spaces around the name");
+        mappings.push("spaces around the name".to_string());
     }
     if trimmed.is_empty() {
         return Err(vec![found(
@@ -215,13 +208,13 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
     let dotted: String;
     let mut name = trimmed;
     if name.contains(['\u{3002}', '\u{FF0E}', '\u{FF61}']) {
-        mappings.push("dots other than '.'");
+        mappings.push("dots other than '.'".to_string());
         dotted = name.replace(['\u{3002}', '\u{FF0E}', '\u{FF61}'], ".");
         name = &dotted;
     }
     if name.len() > 1 {
         if let Some(stripped) = name.strip_suffix('.') {
-            mappings.push("a trailing dot");
+            mappings.push("a trailing dot".to_string());
             name = stripped;
         }
     }
@@ -241,7 +234,7 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
                     truncate(only, 70)
                 ),
             );
-            if let Ok(Checked::Valid(label) | Checked::NeedsMapping(label)) = check_label(only) {
+            if let Ok(Checked::Valid(label) | Checked::NeedsMapping(label, _)) = check_label(only) {
                 problem.2 = Some(format!("{}.{TLD}", label.unicode));
             }
             return Err(vec![problem]);
@@ -262,7 +255,7 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
                 ),
             )]);
         }
-        mappings.push("a full-width or otherwise mapped .coop");
+        mappings.push("a full-width or otherwise mapped .coop".to_string());
     }
     if rest.len() > 1 {
         return Err(vec![found(
@@ -275,8 +268,8 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
     }
     let label = match check_label(first)? {
         Checked::Valid(label) => label,
-        Checked::NeedsMapping(label) => {
-            mappings.push("characters that must be written in their canonical form");
+        Checked::NeedsMapping(label, reason) => {
+            mappings.push(reason);
             label
         }
     };
@@ -308,8 +301,58 @@ fn check_name(input: &str) -> Result<CheckedName, Vec<Found>> {
 
 enum Checked {
     Valid(ValidLabel),
-    /// Valid only after a mapping other than ASCII case folding; carries the mapped label.
-    NeedsMapping(ValidLabel),
+    /// Valid only after a mapping other than ASCII case folding: the mapped label, and what
+    /// was mapped (for the message).
+    NeedsMapping(ValidLabel, String),
+}
+
+/// Letters, digits and marks of any script, told apart from symbols and punctuation by their
+/// bidi class (L, R, AL, EN, AN, NSM); the bidi data is linked for UTS 46 anyway, where
+/// `char::is_alphanumeric` would add Unicode tables to the browser's wasm.
+pub(crate) fn is_letter_digit_or_mark(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    let adapter = idna_adapter::Adapter::new();
+    let class = adapter.bidi_class(c);
+    class.is_ltr()
+        || class.is_european_number()
+        || class.is_arabic_number()
+        || class.is_nonspacing_mark()
+        || adapter.is_mark(c)
+        || is_right_to_left(&adapter, c)
+}
+
+/// Whether UTS 46 mapping and NFC leave `label` as it is (no allocation).
+fn is_mapped_form(label: &str) -> bool {
+    idna_adapter::Adapter::new()
+        .map_normalize(label.chars())
+        .eq(label.chars())
+}
+
+/// Which characters of `label` UTS 46 maps, for a message: `'Ü' → 'ü', 'ｘ' → 'x'`.
+fn describe_mapping(label: &str) -> String {
+    let adapter = idna_adapter::Adapter::new();
+    let mut parts: Vec<String> = Vec::new();
+    for c in label.chars() {
+        let mapped: String = adapter.map_normalize(core::iter::once(c)).collect();
+        if mapped.chars().ne(core::iter::once(c)) {
+            parts.push(if mapped.is_empty() {
+                format!("{} (remove it)", describe_chars(&[c]))
+            } else {
+                format!("'{c}' → '{mapped}'")
+            });
+        }
+        if parts.len() == 5 {
+            parts.push("…".to_string());
+            break;
+        }
+    }
+    if parts.is_empty() {
+        "accents typed as separate marks".to_string()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// UTS 46 mapping and NFC of one label (disallowed code points become U+FFFD).
@@ -329,11 +372,13 @@ fn check_label(label: &str) -> Result<Checked, Vec<Found>> {
             check_ldh_label(&folded).map(Checked::Valid)
         };
     }
-    let mapped = map_label(&folded);
-    if mapped != folded && !mapped.contains('\u{FFFD}') {
-        // A pure mapping: refuse it, but only suggest the result when that is valid itself.
-        if let Ok(valid) = check_u_label(&mapped) {
-            return Ok(Checked::NeedsMapping(valid));
+    if !is_mapped_form(&folded) {
+        let mapped = map_label(&folded);
+        if !mapped.contains('\u{FFFD}') {
+            // A pure mapping: refuse it, but only suggest the result when that is valid itself.
+            if let Ok(valid) = check_u_label(&mapped) {
+                return Ok(Checked::NeedsMapping(valid, describe_mapping(&folded)));
+            }
         }
     }
     check_u_label(&folded).map(Checked::Valid)
@@ -395,18 +440,28 @@ fn ldh_syntax(label: &str) -> Vec<Found> {
 
 /// An `xn--` label: Punycode that decodes to a valid U-label and is its canonical encoding.
 fn check_a_label(label: &str) -> Result<ValidLabel, Vec<Found>> {
-    let problems = ldh_syntax(label);
+    // Hyphens are judged on the decoded U-label (an encoding of ASCII alone ends in '-').
+    let problems: Vec<Found> = ldh_syntax(label)
+        .into_iter()
+        .filter(|(code, _, _)| *code != ErrorCode::HyphenPosition)
+        .collect();
     if !problems.is_empty() {
         return Err(problems);
     }
     let encoded = label.get(4..).unwrap_or_default();
     let invalid = |message: String| vec![found(ErrorCode::InvalidALabel, message)];
+    if encoded.is_empty() {
+        return Err(invalid(
+            "'xn--' must be followed by the Punycode of a name".to_string(),
+        ));
+    }
     let Some(decoded) = idna::punycode::decode_to_string(encoded) else {
         return Err(invalid(format!("'{label}' is not valid Punycode")));
     };
     if decoded.is_ascii() {
         return Err(invalid(format!(
-            "'{label}' decodes to plain ASCII ('{decoded}'); an A-label must encode non-ASCII letters"
+            "'{label}' decodes to plain ASCII ('{}'); an A-label must encode non-ASCII letters",
+            decoded.escape_debug()
         )));
     }
     let valid = match check_u_label(&decoded) {
@@ -414,7 +469,8 @@ fn check_a_label(label: &str) -> Result<ValidLabel, Vec<Found>> {
         Err(inner) => {
             let reasons: Vec<String> = inner.into_iter().map(|(_, message, _)| message).collect();
             return Err(invalid(format!(
-                "'{label}' decodes to '{decoded}', which is not a valid .coop label: {}",
+                "'{label}' decodes to '{}', which is not a valid .coop label: {}",
+                decoded.escape_debug(),
                 reasons.join("; ")
             )));
         }
@@ -460,14 +516,17 @@ fn check_u_label(label: &str) -> Result<ValidLabel, Vec<Found>> {
     let mut mapped: Vec<(char, String)> = Vec::new();
     let mut disallowed = Vec::new();
     let mut leading_mark = None;
+    let mut fits = LanguageSet::ALL;
     for (index, c) in label.chars().enumerate() {
+        let allowing = languages_allowing(c);
+        fits = fits.and(allowing);
         if c.is_ascii() {
             if !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
                 ascii_bad.push(c);
             }
             continue;
         }
-        if !languages_allowing(c).is_empty() {
+        if !allowing.is_empty() {
             continue;
         }
         if matches!(c, '\u{200C}' | '\u{200D}') {
@@ -578,19 +637,28 @@ fn check_u_label(label: &str) -> Result<ValidLabel, Vec<Found>> {
             "a label cannot have '--' in positions 3-4",
         ));
     }
-    let fits = fitting_set(label);
     if fits.is_empty() {
         problems.push(found(
             ErrorCode::IdnMixedTables,
             mixed_tables_message(label),
         ));
     }
-    let ascii = match idna::punycode::encode_str(label) {
-        Some(encoded) => format!("xn--{encoded}"),
-        None => {
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    // The rules above are IDNA2008's and the tables'; UTS 46 ToASCII (STD3, hyphen checks,
+    // NFC, CONTEXTJ, bidi) runs underneath and yields the A-label.
+    let ascii = match Uts46::new().to_ascii(
+        label.as_bytes(),
+        AsciiDenyList::STD3,
+        Hyphens::Check,
+        DnsLength::Ignore,
+    ) {
+        Ok(ascii) => ascii.into_owned(),
+        Err(_) => {
             problems.push(found(
                 ErrorCode::InvalidValue,
-                "cannot be encoded as an A-label",
+                "is refused by IDNA processing (UTS 46)",
             ));
             return Err(problems);
         }
@@ -731,18 +799,15 @@ pub(crate) fn check_host(input: &str) -> Result<String, Vec<Found>> {
                 ));
             }
             problems.extend(found_here);
-        } else if map_label(label) != label {
+        } else if !is_mapped_form(label) {
             needs_mapping = true;
         } else {
             // UTS 46 still allows IDNA2003 symbols (♥); IDNA2008 allows letters, digits and
             // marks (and joiners in context, which UTS 46 checks below).
-            let adapter = idna_adapter::Adapter::new();
             let symbols: Vec<char> = label
                 .chars()
                 .filter(|&c| {
-                    !(c.is_alphanumeric()
-                        || adapter.is_mark(c)
-                        || matches!(c, '-' | '\u{200C}' | '\u{200D}'))
+                    !(is_letter_digit_or_mark(c) || matches!(c, '-' | '\u{200C}' | '\u{200D}'))
                 })
                 .collect();
             if !symbols.is_empty() {
@@ -758,6 +823,11 @@ pub(crate) fn check_host(input: &str) -> Result<String, Vec<Found>> {
     }
     if !problems.is_empty() {
         return Err(problems);
+    }
+    // An all-LDH name without A-labels has passed every rule UTS 46 would apply but length.
+    let plain_ldh = folded.is_ascii() && !folded.split('.').any(|l| l.starts_with("xn--"));
+    if plain_ldh && folded.len() <= MAX_NAME_OCTETS {
+        return Ok(folded);
     }
     let uts46 = Uts46::new();
     let ascii = uts46

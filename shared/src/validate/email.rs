@@ -6,7 +6,7 @@
 //! (see [`crate::validate::domain::validate_host_name`]). Error: `invalid_email`.
 
 use crate::error::{ErrorCode, Problem};
-use crate::validate::domain::check_host;
+use crate::validate::domain::{check_host, is_letter_digit_or_mark};
 
 const MAX_OCTETS: usize = 254;
 const MAX_LOCAL_OCTETS: usize = 64;
@@ -14,7 +14,7 @@ const MAX_LOCAL_OCTETS: usize = 64;
 fn is_atext(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || "!#$%&'*+-/=?^_`{|}~".contains(c)
-        || (!c.is_ascii() && c.is_alphanumeric())
+        || (!c.is_ascii() && is_letter_digit_or_mark(c))
 }
 
 /// Checks an e-mail address; returns it unchanged when valid.
@@ -61,7 +61,7 @@ pub(crate) fn check_email(value: &str, field: &str) -> Result<String, Problem> {
 pub(crate) fn email_domain(email: &str) -> Option<String> {
     email
         .rsplit_once('@')
-        .map(|(_, domain)| domain.trim_end_matches('.').to_lowercase())
+        .map(|(_, domain)| domain.trim_end_matches('.').to_ascii_lowercase())
 }
 
 #[cfg(test)]

@@ -17,16 +17,17 @@ pub(crate) struct IdnTable {
     pub language: IdnLanguage,
     /// Whether the table allows `a-z`.
     pub latin: bool,
-    /// The other code points, sorted.
+    /// The other code points.
     extra: Vec<char>,
 }
 
 impl IdnTable {
+    #[cfg(test)]
     pub fn allows(&self, c: char) -> bool {
         c.is_ascii_digit()
             || c == '-'
             || (self.latin && c.is_ascii_lowercase())
-            || self.extra.binary_search(&c).is_ok()
+            || self.extra.contains(&c)
     }
 }
 
@@ -56,7 +57,7 @@ pub(crate) fn parse_tables(source: &str) -> Result<Vec<IdnTable>, String> {
         for item in extra.split_whitespace() {
             chars.extend(parse_item(item).map_err(|e| format!("line {}: {e}", number + 1))?);
         }
-        chars.sort_unstable();
+        // (No sorting here or below: sort code would weigh on the browser's wasm.)
         chars.dedup();
         tables.push(IdnTable {
             language,
@@ -155,22 +156,71 @@ impl LanguageSet {
     }
 }
 
+/// For each code point any table allows, which tables allow it (built once from the tables).
+struct CharIndex {
+    /// The tables that allow `a-z`.
+    latin: LanguageSet,
+    /// The tables that allow `0-9` and `-`.
+    common: LanguageSet,
+    /// Every other allowed code point, sorted.
+    others: Vec<(char, LanguageSet)>,
+}
+
+fn char_index() -> &'static CharIndex {
+    static INDEX: OnceLock<CharIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = CharIndex {
+            latin: LanguageSet::EMPTY,
+            common: LanguageSet::EMPTY,
+            others: Vec::new(),
+        };
+        for table in tables() {
+            index.common = index.common.with(table.language);
+            if table.latin {
+                index.latin = index.latin.with(table.language);
+            }
+            for &c in &table.extra {
+                match index.others.binary_search_by_key(&c, |(known, _)| *known) {
+                    Ok(found) => {
+                        if let Some((_, set)) = index.others.get_mut(found) {
+                            *set = set.with(table.language);
+                        }
+                    }
+                    Err(at) => index
+                        .others
+                        .insert(at, (c, LanguageSet::EMPTY.with(table.language))),
+                }
+            }
+        }
+        index
+    })
+}
+
 /// The tables that allow `c`.
 pub(crate) fn languages_allowing(c: char) -> LanguageSet {
+    let index = char_index();
     if c.is_ascii_digit() || c == '-' {
-        return LanguageSet::ALL;
+        index.common
+    } else if c.is_ascii_lowercase() {
+        index.latin
+    } else {
+        index
+            .others
+            .binary_search_by_key(&c, |(known, _)| *known)
+            .map_or(LanguageSet::EMPTY, |found| {
+                index
+                    .others
+                    .get(found)
+                    .map_or(LanguageSet::EMPTY, |(_, set)| *set)
+            })
     }
-    tables()
-        .iter()
-        .filter(|table| table.allows(c))
-        .fold(LanguageSet::EMPTY, |set, table| set.with(table.language))
 }
 
 /// The tables that allow every character of `label` (lower-case U-label).
 pub(crate) fn fitting_set(label: &str) -> LanguageSet {
     label
         .chars()
-        .fold(LanguageSet::ALL, |set, c| set.and(languages_allowing(c)))
+        .fold(char_index().common, |set, c| set.and(languages_allowing(c)))
 }
 
 /// Whether `language`'s table is known (the data file has a line for it).
@@ -259,6 +309,17 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(fitting_languages(input), expected.to_vec(), "{input}");
+        }
+    }
+
+    #[test]
+    fn index_agrees_with_the_tables() {
+        for c in ('\u{0}'..='\u{0500}').chain(['œ', 'ё', 'ѕ', 'ґ']) {
+            let direct = tables()
+                .iter()
+                .filter(|table| table.allows(c))
+                .fold(LanguageSet::EMPTY, |set, table| set.with(table.language));
+            assert_eq!(languages_allowing(c), direct, "{c:?}");
         }
     }
 

@@ -16,20 +16,49 @@ use std::net::IpAddr;
 pub const MIN_NAMESERVERS: usize = 2;
 pub const MAX_NAMESERVERS: usize = 13;
 
-/// One name server as given, with the field names of its parts.
+/// How an input names a name server's parts (built only for a problem).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum NameserverFields<'a> {
+    /// `<list>[index].host`, `<list>[index].addresses[j]`.
+    Json { list: &'a str, index: usize },
+    /// `NAMESERVER<index>` (the reseller API has no glue parameters).
+    Param { index: usize },
+    /// One given parameter name for the host and its addresses (`ADDNAMESERVER0`, …).
+    Named(&'a str),
+}
+
+impl NameserverFields<'_> {
+    fn host(self) -> String {
+        match self {
+            NameserverFields::Json { list, index } => format!("{list}[{index}].host"),
+            NameserverFields::Param { index } => format!("NAMESERVER{index}"),
+            NameserverFields::Named(field) => field.to_string(),
+        }
+    }
+
+    fn address(self, j: usize) -> String {
+        match self {
+            NameserverFields::Json { list, index } => format!("{list}[{index}].addresses[{j}]"),
+            NameserverFields::Param { index } => format!("NAMESERVER{index}"),
+            NameserverFields::Named(field) => field.to_string(),
+        }
+    }
+}
+
+/// One name server as given.
 #[derive(Debug)]
 pub(crate) struct RawNameserver<'a> {
     pub host: Option<&'a str>,
-    pub host_field: String,
-    /// Each glue address with its field.
-    pub addresses: Vec<(&'a str, String)>,
+    pub fields: NameserverFields<'a>,
+    /// The glue addresses with their positions in the input.
+    pub addresses: Vec<(usize, &'a str)>,
 }
 
 pub(crate) fn count_problem(count: usize, field: &str) -> Problem {
     Problem::new(
         ErrorCode::NameserverCount,
         field,
-        format!("{count} name servers given; a .coop domain needs {MIN_NAMESERVERS} to {MAX_NAMESERVERS}"),
+        format!("a .coop domain needs {MIN_NAMESERVERS} to {MAX_NAMESERVERS} name servers; {count} given"),
     )
 }
 
@@ -49,36 +78,43 @@ pub(crate) fn check_nameservers(
         let Some(host) = raw.host.filter(|h| !h.trim().is_empty()) else {
             problems.push(Problem::new(
                 ErrorCode::Required,
-                &raw.host_field,
+                raw.fields.host(),
                 "is required: the name server's host name",
             ));
             continue;
         };
-        let host = match validate_host_name(host, &raw.host_field) {
+        let host = match validate_host_name(host, "") {
             Ok(host) => host,
             Err(found) => {
-                problems.errors.extend(found.errors);
+                for mut problem in found.errors {
+                    problem.field = raw.fields.host();
+                    problems.push(problem);
+                }
                 continue;
             }
         };
         if accepted.iter().any(|ns| ns.host == host) {
             problems.push(Problem::new(
                 ErrorCode::DuplicateNameserver,
-                &raw.host_field,
+                raw.fields.host(),
                 format!("'{host}' is listed more than once"),
             ));
             continue;
         }
         let mut addresses: Vec<String> = Vec::new();
-        for (text, field) in &raw.addresses {
-            match check_address(text, field) {
+        for &(j, text) in &raw.addresses {
+            match check_address(text) {
                 Ok(address) if addresses.contains(&address) => problems.push(Problem::new(
                     ErrorCode::InvalidIp,
-                    field,
+                    raw.fields.address(j),
                     format!("{address} is listed more than once"),
                 )),
                 Ok(address) => addresses.push(address),
-                Err(problem) => problems.push(problem),
+                Err(message) => problems.push(Problem::new(
+                    ErrorCode::InvalidIp,
+                    raw.fields.address(j),
+                    message,
+                )),
             }
         }
         if let Some(domain) = domain {
@@ -89,20 +125,16 @@ pub(crate) fn check_nameservers(
             if inside && raw.addresses.is_empty() {
                 problems.push(Problem::new(
                     ErrorCode::GlueRequired,
-                    &raw.host_field,
+                    raw.fields.host(),
                     format!(
                         "'{host}' lies inside the domain being registered, so it needs glue: at least one IPv4 or IPv6 address"
                     ),
                 ));
             }
             if !inside && !raw.addresses.is_empty() {
-                let field = raw
-                    .addresses
-                    .first()
-                    .map_or(raw.host_field.as_str(), |(_, f)| f);
                 problems.push(Problem::new(
                     ErrorCode::GlueNotAllowed,
-                    field,
+                    raw.fields.address(raw.addresses.first().map_or(0, |(j, _)| *j)),
                     format!(
                         "'{host}' is outside the domain being registered: its addresses are published by its own zone, so give none here"
                     ),
@@ -114,22 +146,21 @@ pub(crate) fn check_nameservers(
     accepted
 }
 
-/// Checks one glue address; returns its canonical text.
-fn check_address(text: &str, field: &str) -> Result<String, Problem> {
-    let invalid = |message: String| Problem::new(ErrorCode::InvalidIp, field, message);
+/// Checks one glue address; returns its canonical text, or what is wrong.
+fn check_address(text: &str) -> Result<String, String> {
     let shown: String = text.chars().take(50).collect();
     let address: IpAddr = text
         .trim()
         .parse()
-        .map_err(|_| invalid(format!("'{shown}' is not an IPv4 or IPv6 address")))?;
+        .map_err(|_| format!("'{shown}' is not an IPv4 or IPv6 address"))?;
     let unusable = address.is_unspecified()
         || address.is_loopback()
         || address.is_multicast()
         || matches!(address, IpAddr::V4(v4) if v4.is_broadcast());
     if unusable {
-        return Err(invalid(format!(
+        return Err(format!(
             "{address} cannot be a name server's address (unspecified, loopback, multicast or broadcast)"
-        )));
+        ));
     }
     Ok(address.to_string())
 }
@@ -137,41 +168,40 @@ fn check_address(text: &str, field: &str) -> Result<String, Problem> {
 /// Reads the order JSON's `nameservers` list (`[{"host": .., "addresses": [..]}]`).
 pub(crate) fn raw_nameservers_from_json<'a>(
     items: &'a [Value],
-    path: &str,
+    path: &'a str,
     problems: &mut Problems,
 ) -> Vec<RawNameserver<'a>> {
     let mut list = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let item_path = json::index(path, i);
+    for (index, item) in items.iter().enumerate() {
+        let fields = NameserverFields::Json { list: path, index };
+        let item_path = json::index(path, index);
         let Some(map) = json::object(item, &item_path, &["host", "addresses"], problems) else {
             list.push(RawNameserver {
                 host: Some(""),
-                host_field: json::join(&item_path, "host"),
+                fields,
                 addresses: Vec::new(),
             });
             continue;
         };
         let host = json::string(map, "host", &item_path, problems);
-        let addresses_path = json::join(&item_path, "addresses");
         let mut addresses = Vec::new();
         for (j, address) in json::array(map, "addresses", &item_path, problems)
             .unwrap_or_default()
             .iter()
             .enumerate()
         {
-            let field = json::index(&addresses_path, j);
             match address {
-                Value::String(text) => addresses.push((text.as_str(), field)),
+                Value::String(text) => addresses.push((j, text.as_str())),
                 other => problems.push(Problem::new(
                     ErrorCode::WrongType,
-                    field,
+                    fields.address(j),
                     format!("must be a string, not {}", json::type_name(other)),
                 )),
             }
         }
         list.push(RawNameserver {
             host,
-            host_field: json::join(&item_path, "host"),
+            fields,
             addresses,
         });
     }

@@ -204,10 +204,10 @@ fn read_contacts(value: Option<&Value>, problems: &mut Problems) -> Option<Order
         problems,
     )?;
     let read = |role: ContactRole, problems: &mut Problems| -> Option<Option<ContactInfo>> {
-        let prefix = json::join("contacts", role.as_str());
         match map.get(role.as_str()) {
             None | Some(Value::Null) => Some(None),
             Some(value) => {
+                let prefix = json::join("contacts", role.as_str());
                 let raw = raw_contact_from_json(value, &prefix, problems)?;
                 let names = JsonNames { prefix: &prefix };
                 validate_raw_contact(&raw, ContactRules::for_role(role), &names, problems).map(Some)

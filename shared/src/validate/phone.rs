@@ -11,18 +11,16 @@ use std::sync::OnceLock;
 const CALLING_CODES_SOURCE: &str = include_str!("../../data/calling-codes.txt");
 const MAX_DIGITS: usize = 15;
 
-/// The assigned calling codes, sorted.
+/// The assigned calling codes.
 pub fn calling_codes() -> &'static [u16] {
     static CODES: OnceLock<Vec<u16>> = OnceLock::new();
     CODES.get_or_init(|| {
-        let mut codes: Vec<u16> = CALLING_CODES_SOURCE
+        let codes: Vec<u16> = CALLING_CODES_SOURCE
             .lines()
             .map(|line| line.split('#').next().unwrap_or_default())
             .flat_map(str::split_whitespace)
             .filter_map(|code| code.parse().ok())
             .collect();
-        codes.sort_unstable();
-        codes.dedup();
         codes
     })
 }
@@ -30,7 +28,7 @@ pub fn calling_codes() -> &'static [u16] {
 fn is_calling_code(digits: &str) -> bool {
     digits
         .parse::<u16>()
-        .is_ok_and(|code| !digits.starts_with('0') && calling_codes().binary_search(&code).is_ok())
+        .is_ok_and(|code| !digits.starts_with('0') && calling_codes().contains(&code))
 }
 
 const FORM: &str = "write it as +CC.NUMBER: '+', the country calling code, a dot, then the number without spaces (e.g. +49.301234567)";

@@ -8,6 +8,7 @@
 
 use crate::error::{ErrorCode, Problem};
 use crate::model::ContactInfo;
+use crate::validate::domain::is_letter_digit_or_mark;
 use crate::validate::email::email_domain;
 use std::sync::OnceLock;
 
@@ -15,8 +16,8 @@ const SOURCE: &str = include_str!("../../data/privacy-services.txt");
 
 struct Rules {
     email_domains: Vec<String>,
-    /// Phrases, normalised (see [`normalise`]) and padded with spaces.
-    phrases: Vec<String>,
+    /// Phrases as normalised words (see [`normalise`]), in order.
+    phrases: Vec<Vec<String>>,
 }
 
 fn rules() -> &'static Rules {
@@ -28,41 +29,69 @@ fn rules() -> &'static Rules {
         };
         for line in SOURCE.lines().map(str::trim) {
             if let Some(domain) = line.strip_prefix("email-domain:") {
-                rules.email_domains.push(domain.trim().to_lowercase());
+                rules.email_domains.push(domain.trim().to_ascii_lowercase());
             } else if let Some(phrase) = line.strip_prefix("phrase:") {
-                rules.phrases.push(normalise(phrase));
+                let words: Vec<String> = normalise(phrase)
+                    .split_whitespace()
+                    .map(String::from)
+                    .collect();
+                if !words.is_empty() {
+                    // Kept in order (inserted, not sorted: sort code would weigh on the wasm).
+                    let at = rules.phrases.partition_point(|known| *known < words);
+                    rules.phrases.insert(at, words);
+                }
             }
         }
         rules
     })
 }
 
-/// Lower case, Latin accents dropped, every run of non-alphanumerics one space, padded with
-/// spaces so that phrases match whole words.
+/// Lower case, Latin accents dropped, every run of non-alphanumerics one space.
 fn normalise(text: &str) -> String {
-    let mut out = String::from(" ");
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'à'..='å' => 'a',
-            'ç' => 'c',
-            'è'..='ë' => 'e',
-            'ì'..='ï' => 'i',
-            'ñ' => 'n',
-            'ò'..='ö' | 'ø' => 'o',
-            'ù'..='ü' => 'u',
-            'ý' | 'ÿ' => 'y',
+    let mut out = String::with_capacity(text.len() + 2);
+    // ASCII folding and Latin-1 accents only: the phrases are English (and full Unicode
+    // case tables would weigh on the browser's wasm).
+    for c in text.chars() {
+        let c = match c.to_ascii_lowercase() {
+            'à'..='å' | 'À'..='Å' => 'a',
+            'ç' | 'Ç' => 'c',
+            'è'..='ë' | 'È'..='Ë' => 'e',
+            'ì'..='ï' | 'Ì'..='Ï' => 'i',
+            'ñ' | 'Ñ' => 'n',
+            'ò'..='ö' | 'ø' | 'Ò'..='Ö' | 'Ø' => 'o',
+            'ù'..='ü' | 'Ù'..='Ü' => 'u',
+            'ý' | 'ÿ' | 'Ý' => 'y',
             other => other,
         };
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() || (!c.is_ascii() && is_letter_digit_or_mark(c)) {
             out.push(c);
         } else if !out.ends_with(' ') {
             out.push(' ');
         }
     }
-    if !out.ends_with(' ') {
-        out.push(' ');
-    }
     out
+}
+
+/// The listed phrase that `text` contains as whole words, if any.
+fn find_phrase<'r>(text: &str, phrases: &'r [Vec<String>]) -> Option<&'r [String]> {
+    let normalised = normalise(text);
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    (0..words.len()).find_map(|start| {
+        let rest = words.get(start..).unwrap_or_default();
+        let first = rest.first().copied().unwrap_or_default();
+        // The phrases starting with this word form one run of the ordered list.
+        let from =
+            phrases.partition_point(|phrase| phrase.first().map(String::as_str) < Some(first));
+        phrases
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|phrase| phrase.first().map(String::as_str) == Some(first))
+            .find(|phrase| {
+                rest.len() >= phrase.len() && rest.iter().zip(phrase.iter()).all(|(a, b)| *a == b)
+            })
+            .map(Vec::as_slice)
+    })
 }
 
 /// Which rule, if any, marks this contact as a privacy or proxy service.
@@ -84,15 +113,11 @@ pub(crate) fn privacy_service_match(contact: &ContactInfo) -> Option<String> {
         contact.organization.as_deref().unwrap_or_default(),
         person.as_str(),
     ];
-    for text in texts {
-        let normalised = normalise(text);
-        for phrase in &rules.phrases {
-            if normalised.contains(phrase.as_str()) {
-                return Some(format!("'{}'", phrase.trim()));
-            }
-        }
-    }
-    None
+    let found = texts
+        .into_iter()
+        .find_map(|text| find_phrase(text, &rules.phrases))
+        .map(|phrase| format!("'{}'", phrase.join(" ")));
+    found
 }
 
 /// Refuses a registrant that is a privacy or proxy service; the problem is on `field`.
@@ -203,6 +228,6 @@ mod tests {
     fn data_file_has_rules() {
         assert!(rules().email_domains.len() >= 10);
         assert!(rules().phrases.len() >= 20);
-        assert!(rules().phrases.iter().all(|p| p.trim().len() > 3));
+        assert!(rules().phrases.iter().all(|p| p.join(" ").len() > 3));
     }
 }

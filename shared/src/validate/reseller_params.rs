@@ -6,6 +6,9 @@
 //! `ORGANIZATION`, `STREET0`..`STREET2` (`STREET` for `STREET0`), `CITY`, `STATE`, `ZIP`,
 //! `COUNTRY`, `PHONE`, `FAX`, `EMAIL`. Other parameters are the command's business.
 //!
+//! ModifyDomain name servers ([`reseller_nameserver_change`]): `NAMESERVER#` replaces the
+//! list, `ADDNAMESERVER#` / `DELNAMESERVER#` change it.
+//!
 //! AddDomain ([`validate_reseller_add_domain`]): `DOMAIN`; `PERIOD` (default 1);
 //! `OWNERCONTACT0` (required), `ADMINCONTACT0`, `TECHCONTACT0`, `BILLINGCONTACT0` (default:
 //! the owner) as handles (`invalid_handle`); `NAMESERVER0`..`NAMESERVER12` (2 to 13; a higher
@@ -23,7 +26,7 @@ use crate::validate::contact::{
 use crate::validate::domain::validate_domain_name_at;
 use crate::validate::eligibility::{certification_required, check_criterion, EligibilityCriterion};
 use crate::validate::nameserver::{
-    check_nameservers, count_problem, RawNameserver, MAX_NAMESERVERS,
+    check_nameservers, count_problem, NameserverFields, RawNameserver, MAX_NAMESERVERS,
 };
 use crate::validate::period::validate_period_text;
 use serde::{Deserialize, Serialize};
@@ -69,20 +72,21 @@ impl ContactFieldNames for ResellerNames {
 
 /// `KEY<n>` parameters (`STREET0`, `NAMESERVER12`) in index order.
 fn indexed<'a>(params: &'a BTreeMap<String, String>, key: &str) -> Vec<(usize, &'a str)> {
-    let mut found: Vec<(usize, &str)> = params
-        .iter()
-        .filter_map(|(name, value)| {
-            let digits = name.strip_prefix(key)?;
-            let valid = !digits.is_empty()
-                && digits.len() <= 3
-                && digits.bytes().all(|b| b.is_ascii_digit());
-            if !valid {
-                return None;
-            }
-            Some((digits.parse().ok()?, value.as_str()))
-        })
-        .collect();
-    found.sort_by_key(|(index, _)| *index);
+    let mut found: Vec<(usize, &str)> = Vec::new();
+    let matching = params.iter().filter_map(|(name, value)| {
+        let digits = name.strip_prefix(key)?;
+        let valid =
+            !digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit());
+        if !valid {
+            return None;
+        }
+        Some((digits.parse::<usize>().ok()?, value.as_str()))
+    });
+    // Insert in index order (no sort: sort code would weigh on the browser's wasm).
+    for (index, value) in matching {
+        let at = found.partition_point(|(known, _)| *known < index);
+        found.insert(at, (index, value));
+    }
     found
 }
 
@@ -216,15 +220,14 @@ pub fn validate_reseller_add_domain(
 
     let given = indexed(params, "NAMESERVER");
     let mut raw = Vec::new();
-    for (index, host) in &given {
-        let field = format!("NAMESERVER{index}");
-        if *index >= MAX_NAMESERVERS {
-            problems.push(count_problem(given.len(), &field));
+    for &(index, host) in &given {
+        if index >= MAX_NAMESERVERS {
+            problems.push(count_problem(given.len(), &format!("NAMESERVER{index}")));
             continue;
         }
         raw.push(RawNameserver {
             host: Some(host),
-            host_field: field,
+            fields: NameserverFields::Param { index },
             addresses: Vec::new(),
         });
     }
@@ -265,6 +268,86 @@ pub fn validate_reseller_add_domain(
         }),
         _ => Err(problems),
     }
+}
+
+/// ModifyDomain's name servers: the full list `NAMESERVER#` when given, else the `current`
+/// list without `DELNAMESERVER#` and with `ADDNAMESERVER#` appended; `Ok(None)` when the
+/// command changes none of them. The result is checked as a registration's list (2 to 13,
+/// host syntax, no duplicates, glue only inside `domain`); servers kept from the current list
+/// keep their glue addresses. A `DELNAMESERVER#` that is not a name server of the domain is
+/// `invalid_value`.
+pub fn reseller_nameserver_change(
+    params: &BTreeMap<String, String>,
+    current: &[Nameserver],
+    domain: &DomainName,
+) -> Result<Option<Vec<Nameserver>>, Problems> {
+    let non_empty = |key: &str| -> Vec<(String, &str)> {
+        indexed(params, key)
+            .into_iter()
+            .filter(|(_, value)| !value.trim().is_empty())
+            .map(|(index, value)| (format!("{key}{index}"), value))
+            .collect()
+    };
+    let full = non_empty("NAMESERVER");
+    let added = non_empty("ADDNAMESERVER");
+    let deleted = non_empty("DELNAMESERVER");
+    if full.is_empty() && added.is_empty() && deleted.is_empty() {
+        return Ok(None);
+    }
+    let mut problems = Problems::default();
+    let mut raw: Vec<RawNameserver> = Vec::new();
+    let mut kept: Vec<(String, &Nameserver)> = Vec::new();
+    if full.is_empty() {
+        let same_host = |ns: &Nameserver, host: &str| {
+            ns.host
+                .eq_ignore_ascii_case(host.trim().trim_end_matches('.'))
+        };
+        for (field, host) in &deleted {
+            if !current.iter().any(|ns| same_host(ns, host)) {
+                problems.push(Problem::new(
+                    ErrorCode::InvalidValue,
+                    field,
+                    format!(
+                        "'{}' is not a name server of {}",
+                        host.chars().take(80).collect::<String>(),
+                        domain.unicode
+                    ),
+                ));
+            }
+        }
+        kept = current
+            .iter()
+            .enumerate()
+            .filter(|(_, ns)| !deleted.iter().any(|(_, host)| same_host(ns, host)))
+            .map(|(index, ns)| (format!("NAMESERVER{index}"), ns))
+            .collect();
+    }
+    for (field, ns) in &kept {
+        raw.push(RawNameserver {
+            host: Some(&ns.host),
+            fields: NameserverFields::Named(field),
+            addresses: ns
+                .addresses
+                .iter()
+                .enumerate()
+                .map(|(j, address)| (j, address.as_str()))
+                .collect(),
+        });
+    }
+    for (field, host) in full.iter().chain(&added) {
+        raw.push(RawNameserver {
+            host: Some(host),
+            fields: NameserverFields::Named(field),
+            addresses: Vec::new(),
+        });
+    }
+    let list_field = if full.is_empty() {
+        "ADDNAMESERVER"
+    } else {
+        "NAMESERVER"
+    };
+    let nameservers = check_nameservers(&raw, Some(domain), list_field, &mut problems);
+    problems.into_result(Some(nameservers))
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ pub(crate) fn check_text(
         return None;
     }
     let nfc = ComposingNormalizerBorrowed::new_nfc();
-    if !nfc.is_normalized(value) {
+    if !value.is_ascii() && !nfc.is_normalized(value) {
         let normalized = nfc.normalize(value).into_owned();
         problems.push(
             Problem::new(
@@ -60,7 +60,8 @@ pub(crate) fn check_text(
 /// Formats a code point for a message: `U+00DF 'ß'`, or just `U+200D` for invisible ones.
 pub(crate) fn describe_char(c: char) -> String {
     let visible = !(c.is_control()
-        || c.is_whitespace()
+        || c == ' '
+        || c == '\u{00A0}'
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{00AD}')
         || ('\u{0300}'..='\u{036F}').contains(&c));
     if visible {

@@ -12,6 +12,7 @@ mod health;
 mod orders;
 mod register_form;
 mod staff_api;
+mod transfer;
 mod verify;
 
 const OPENAPI: &str = include_str!("../../openapi.json");
@@ -24,6 +25,13 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         // The trivial route: the baseline of the benchmarks.
         (Method::Get, ["ping"]) => Response::ok("pong"),
         (Method::Get, ["health"]) => health::get(&env).await,
+        (_, ["api", "call.cgi"] | ["api", "call"]) => {
+            crate::reseller::handle(req, &env, &ctx).await
+        }
+        (Method::Get, ["transfer", token]) => transfer::show(&env, token).await,
+        (Method::Post, ["transfer", token, choice]) => {
+            transfer::answer(&env, &ctx, token, choice).await
+        }
 
         (Method::Get, ["api", "v1", "openapi.json"]) => {
             let mut response = Response::ok(OPENAPI)?;

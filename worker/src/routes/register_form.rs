@@ -1,7 +1,7 @@
 //! `POST /register`: the registration form without JavaScript. Translates the plain form
 //! fields (contract at the top of `web-ui/static/index.html`) into the order JSON and takes
 //! the same path as `POST /api/v1/orders`; success redirects to the order page, problems are
-//! listed on a page (the browser's Back button keeps what was typed).
+//! listed on a page with the field each concerns.
 
 use serde_json::{json, Map, Value};
 use worker::{Context, Env, Request, Response, Result};
@@ -140,7 +140,7 @@ pub async fn submit(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
         "Please correct the form",
         &format!(
             "<section class=\"card\"><h1>Please correct the form</h1><div class=\"summary\" role=\"alert\"><ul>{items}</ul></div>\
-             <p>Use your browser's Back button to return to the form; what you typed is kept.</p></section>"
+             <p><a href=\"/\">Back to the form</a> (or use your browser's Back button, which in most browsers keeps what you typed).</p></section>"
         ),
     )
 }

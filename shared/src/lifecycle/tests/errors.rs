@@ -801,7 +801,7 @@ fn the_unlocking_update_is_accepted_with_client_update_prohibited() {
 fn the_worker_answers_unknown_tokens_with_token_invalid() {
     assert_eq!(code(&token_invalid()), TokenInvalid);
     assert_eq!(TokenInvalid.http_status(), 410);
-    assert_eq!(ExpirationMismatch.reseller_result().0, 542);
+    assert_eq!(ExpirationMismatch.reseller_result().0, 541);
     assert_eq!(TransferPending.reseller_result().0, 553);
     assert_eq!(NoTransferPending.reseller_result().0, 534);
     assert_eq!(AuthCodeInvalid.http_status(), 403);

@@ -728,3 +728,32 @@ fn re_verification_timeout_holds_an_active_domain_and_cancels_its_transfer() {
         "the transfer did not complete"
     );
 }
+
+/// Found by the property test: rejected owner → hold; the sponsor moves the domain to a
+/// verified owner; a staff release must then give ACTIVE, never PROCESSING with a verified
+/// owner.
+#[test]
+fn release_after_moving_a_rejected_owners_domain_to_a_verified_owner_is_active() {
+    let mut registry = Registry::new();
+    registry.register("alpha", "OWNER", T0).unwrap();
+    registry.decide("OWNER", Decision::Reject, day(1)).unwrap();
+    assert_eq!(registry.state("alpha"), "HELD(rejected)");
+    let admin = registry.contact("ADMIN").clone();
+    assert!(admin.is_verified());
+    registry
+        .on_domain("alpha", |d| {
+            change_owner(d, R1, &admin, &[], &random(4), day(2))
+        })
+        .unwrap();
+    assert_eq!(
+        registry.state("alpha"),
+        "HELD(rejected)",
+        "the registry's hold stays"
+    );
+    registry
+        .on_domain("alpha", |d| {
+            staff_release(d, Actor::Staff("bob".into()), "new owner", day(3))
+        })
+        .unwrap();
+    assert_eq!(registry.state("alpha"), "ACTIVE");
+}

@@ -156,9 +156,11 @@ fn refused_names() {
         (&bad64, None, vec![LabelTooLong]),
         (&long_idn, Some("DE"), vec![LabelTooLong]),
         // A-labels.
-        ("xn--.coop", None, vec![HyphenPosition]),
-        ("xn--abc.coop", None, vec![InvalidALabel]), // decodes to ASCII
-        ("xn--example-.coop", None, vec![HyphenPosition]),
+        ("xn--.coop", None, vec![InvalidALabel]),
+        ("xn--abc-.coop", None, vec![InvalidALabel]), // decodes to ASCII "abc"
+        ("xn--example-.coop", None, vec![InvalidALabel]), // decodes to ASCII "example"
+        ("xn--abc.coop", None, vec![InvalidALabel]),  // decodes to C1 control characters
+        ("xn---mller-kva.coop", Some("DE"), vec![InvalidALabel]), // decodes to "-müller"
         ("xn--zzzzzzz9.coop", None, vec![InvalidALabel]),
         ("xn--mller-kva!.coop", None, vec![InvalidCharacter]),
         ("xn--mller-2pa.coop", Some("DE"), vec![InvalidALabel]), // decodes to upper-case Ü
@@ -237,6 +239,21 @@ fn suggestions_give_the_canonical_form() {
             "{suggestion}"
         );
     }
+}
+
+#[test]
+fn messages_name_what_is_wrong() {
+    let message = |input: &str, language: Option<&str>| {
+        validate_domain_name(input, language).unwrap_err().errors[0]
+            .message
+            .clone()
+    };
+    assert!(message("MÜLLER.coop", Some("DE")).contains("'Ü' → 'ü'"));
+    assert!(message("mu\u{0308}ller.coop", Some("DE")).contains("separate marks"));
+    assert!(message("example.coop.", None).contains("trailing dot"));
+    assert!(message("xn--abc-.coop", None).contains("plain ASCII ('abc')"));
+    // Invisible decoded characters are shown escaped.
+    assert!(message("xn--abc.coop", None).contains("\\u{80}"));
 }
 
 #[test]

@@ -119,6 +119,13 @@ fn list_rules() {
             ],
         ),
         (
+            json!([ns(1), {"host": "ns2.example.net", "addresses": [5, "192.0.2.1"]}]),
+            vec![
+                (f("nameservers[1].addresses[0]"), WrongType),
+                (f("nameservers[1].addresses[1]"), GlueNotAllowed),
+            ],
+        ),
+        (
             json!([ns(1), {"host": "ns2.example.net", "ttl": 5}]),
             vec![(f("nameservers[1].ttl"), UnknownField)],
         ),

@@ -336,3 +336,86 @@ fn same_rules_on_both_paths() {
         (reseller.errors[0].code, &reseller.errors[0].message)
     );
 }
+
+fn hosts(list: &[Nameserver]) -> Vec<&str> {
+    list.iter().map(|ns| ns.host.as_str()).collect()
+}
+
+#[test]
+fn modify_domain_nameserver_changes() {
+    let domain = crate::validate::validate_domain_name("example.coop", None).expect("valid");
+    let current = vec![
+        Nameserver {
+            host: "ns1.example.net".to_string(),
+            addresses: vec![],
+        },
+        Nameserver {
+            host: "ns.example.coop".to_string(),
+            addresses: vec!["192.0.2.1".to_string()],
+        },
+    ];
+    let change =
+        |pairs: &[(&str, &str)]| reseller_nameserver_change(&params(pairs), &current, &domain);
+
+    assert_eq!(change(&[("TRANSFERLOCK", "1")]), Ok(None));
+    let added = change(&[("ADDNAMESERVER0", "ns3.example.net")])
+        .expect("valid")
+        .expect("changed");
+    assert_eq!(
+        hosts(&added),
+        vec!["ns1.example.net", "ns.example.coop", "ns3.example.net"]
+    );
+    assert_eq!(
+        added[1].addresses,
+        vec!["192.0.2.1".to_string()],
+        "glue kept"
+    );
+    let swapped = change(&[
+        ("ADDNAMESERVER0", "NS3.example.net"),
+        ("DELNAMESERVER0", "NS1.EXAMPLE.NET."),
+    ])
+    .expect("valid")
+    .expect("changed");
+    assert_eq!(hosts(&swapped), vec!["ns.example.coop", "ns3.example.net"]);
+    let full = change(&[
+        ("NAMESERVER0", "a.example.org"),
+        ("NAMESERVER1", "b.example.org"),
+    ])
+    .expect("valid")
+    .expect("changed");
+    assert_eq!(hosts(&full), vec!["a.example.org", "b.example.org"]);
+
+    let codes = |pairs: &[(&str, &str)]| -> FieldCodes {
+        change(pairs)
+            .expect_err("refused")
+            .errors
+            .into_iter()
+            .map(|problem| (problem.field, problem.code))
+            .collect()
+    };
+    assert_eq!(
+        codes(&[("DELNAMESERVER0", "ns1.example.net")]),
+        vec![("ADDNAMESERVER".to_string(), ErrorCode::NameserverCount)]
+    );
+    assert_eq!(
+        codes(&[("DELNAMESERVER0", "ns9.example.net")]),
+        vec![("DELNAMESERVER0".to_string(), ErrorCode::InvalidValue)]
+    );
+    assert_eq!(
+        codes(&[("ADDNAMESERVER0", "ns1.example.net")]),
+        vec![("ADDNAMESERVER0".to_string(), ErrorCode::DuplicateNameserver)]
+    );
+    assert_eq!(
+        codes(&[("ADDNAMESERVER0", "ns2.example.coop")]),
+        vec![("ADDNAMESERVER0".to_string(), ErrorCode::GlueRequired)]
+    );
+    assert_eq!(
+        codes(&[
+            ("NAMESERVER0", "bad..host"),
+            ("NAMESERVER1", "b.example.org")
+        ])
+        .first()
+        .map(|(field, _)| field.clone()),
+        Some("NAMESERVER0".to_string())
+    );
+}

@@ -1,0 +1,183 @@
+// Issue 6: the reseller command API (/api/call.cgi) against real wrangler dev + D1, driven by
+// the official CentralNic Reseller Python SDK (tests/reseller/test_sdk_flow.py) and by raw
+// HTTP for what the SDK flow does not reach (contact isolation, re-verification, the transfer
+// answer page).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
+import { startWorker, outbox, ROOT } from "../harness.mjs";
+
+const worker = await startWorker();
+const url = worker.url;
+
+/** Creates a reseller account in the worker's database; returns its password. */
+function createReseller(id) {
+  const out = execFileSync("node", [join(ROOT, "scripts", "admin.mjs"), "create-reseller",
+    "--id", id, "--name", `Reseller ${id}`, "--persist-to", worker.state], { cwd: ROOT }).toString();
+  return JSON.parse(out.trim().split("\n").pop()).password;
+}
+
+const resellers = { one: "reseller-one", two: "reseller-two" };
+const passwords = { one: createReseller(resellers.one), two: createReseller(resellers.two) };
+
+/** One API call as flat form fields; returns { code, description, props, text }. */
+async function call(who, fields, { method = "POST", path = "/api/call.cgi" } = {}) {
+  const form = new URLSearchParams({ s_login: resellers[who], s_pw: passwords[who], ...fields });
+  const response = method === "GET"
+    ? await fetch(`${url}${path}?${form}`)
+    : await fetch(url + path, {
+      method, body: form.toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+  assert.equal(response.status, 200, "the reseller API always answers HTTP 200");
+  assert.match(response.headers.get("content-type"), /^text\/plain/);
+  const text = await response.text();
+  const code = Number(/^code = (\d+)$/m.exec(text)?.[1]);
+  const description = /^description = (.*)$/m.exec(text)?.[1];
+  const props = {};
+  for (const [, name, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm)) {
+    (props[name] ??= []).push(value);
+  }
+  return { code, description, props, text };
+}
+
+const contactFields = (email) => ({
+  command: "AddContact", firstname: "Anna", lastname: "Berg", organization: "Example eG",
+  street0: "Weg 1", city: "Berlin", zip: "10115", country: "DE", phone: "+49.301234567", email,
+});
+
+function unique(prefix) {
+  return `${prefix}-${process.pid}-${Math.floor(Math.random() * 1e9)}`;
+}
+
+test("the official SDK runs the whole .coop lifecycle (tests/reseller/test_sdk_flow.py)", async () => {
+  const env = {
+    ...process.env,
+    COOPREG_URL: url,
+    COOPREG_RESELLER_LOGIN: resellers.one,
+    COOPREG_RESELLER_PASSWORD: passwords.one,
+    COOPREG_RESELLER_LOGIN_2: resellers.two,
+    COOPREG_RESELLER_PASSWORD_2: passwords.two,
+  };
+  const child = spawn(join(ROOT, "tests", "reseller", "run.sh"), [], { cwd: ROOT, env });
+  let output = "";
+  child.stdout.on("data", (chunk) => { output += chunk; });
+  child.stderr.on("data", (chunk) => { output += chunk; });
+  const status = await new Promise((resolve) => child.on("exit", resolve));
+  console.log(output);
+  assert.match(output, /\d+ passed, 0 failed/);
+  assert.equal(status, 0, "the SDK flow fails");
+});
+
+test("contacts are visible only to their reseller", async () => {
+  const added = await call("one", contactFields(`${unique("iso")}@example.org`));
+  assert.equal(added.code, 200, added.text);
+  const handle = added.props.contact[0];
+  assert.match(handle, /^P-[0-9A-F]{16}$/);
+  assert.equal((await call("one", { command: "StatusContact", contact: handle })).code, 200);
+  const foreign = await call("two", { command: "StatusContact", contact: handle });
+  assert.equal(foreign.code, 531, foreign.text);
+  assert.ok(!foreign.text.includes("Berg"), "no data of another reseller's contact");
+  const modify = await call("two", { command: "ModifyContact", contact: handle, city: "Hamburg" });
+  assert.equal(modify.code, 531, modify.text);
+  const status = await call("one", { command: "StatusContact", contact: handle });
+  assert.deepEqual(status.props.city, ["Berlin"], "unchanged");
+});
+
+test("a material change of a verified owner sends a re-verification link", async () => {
+  const email = `${unique("reverify")}@example.org`;
+  const handle = (await call("one", contactFields(email))).props.contact[0];
+  const name = `${unique("rv")}.coop`;
+  const added = await call("one", {
+    command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
+    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
+  });
+  assert.equal(added.code, 200, added.text);
+  assert.deepEqual(added.props.status, ["PROCESSING"]);
+  const mail = (await outbox(url)).find((m) => m.to.includes(email));
+  const link = mail.links.find((l) => l.includes("/verify/"));
+  const confirmed = await fetch(`${link}/confirm`, { method: "POST", redirect: "manual" });
+  assert.ok([200, 303].includes(confirmed.status), `confirm: ${confirmed.status}`);
+  assert.deepEqual((await call("one", { command: "StatusDomain", domain: name })).props.status[0], "ACTIVE");
+
+  const before = (await outbox(url)).length;
+  const newEmail = `${unique("moved")}@example.org`;
+  const modified = await call("one", { command: "ModifyContact", contact: handle, email: newEmail });
+  assert.equal(modified.code, 200, modified.text);
+  const mails = await outbox(url);
+  assert.equal(mails.length, before + 1, "one new e-mail");
+  assert.ok(mails[0].to.includes(newEmail), "to the new address");
+  assert.ok(mails[0].links.some((l) => l.includes("/verify/")), "with a verification link");
+  const contact = await call("one", { command: "StatusContact", contact: handle });
+  assert.deepEqual(contact.props.verified, ["0"]);
+  assert.deepEqual(contact.props["verification requested"], ["1"]);
+  // A change that is not material sends nothing.
+  await call("one", { command: "ModifyContact", contact: handle, city: "Hamburg" });
+  assert.equal((await outbox(url)).length, before + 1);
+});
+
+test("the owner answers a transfer through the e-mailed link; opening it changes nothing", async () => {
+  const email = `${unique("xfer")}@example.org`;
+  const handle = (await call("one", contactFields(email))).props.contact[0];
+  const name = `${unique("tx")}.coop`;
+  await call("one", {
+    command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
+    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
+  });
+  const verify = (await outbox(url)).find((m) => m.to.includes(email)).links.find((l) => l.includes("/verify/"));
+  await fetch(`${verify}/confirm`, { method: "POST", redirect: "manual" });
+  const auth = (await call("one", { command: "StatusDomain", domain: name })).props.auth[0];
+
+  const requested = await call("two", { command: "TransferDomain", domain: name, auth });
+  assert.equal(requested.code, 200, requested.text);
+  const mail = (await outbox(url)).find((m) => m.to.includes(email) && /Transfer/.test(m.subject));
+  const link = mail.links.find((l) => l.includes("/transfer/"));
+  assert.ok(link, JSON.stringify(mail.links));
+
+  const page = await fetch(link);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  assert.match(html, /action="\/transfer\/[^"]+\/deny"/);
+  assert.match(html, new RegExp(resellers.two));
+  const pending = await call("one", { command: "StatusDomainTransfer", domain: name });
+  assert.deepEqual(pending.props["transfer status"], ["pending"], "GET changed nothing");
+
+  const denied = await fetch(`${link}/deny`, { method: "POST" });
+  assert.equal(denied.status, 200);
+  const status = await call("one", { command: "StatusDomain", domain: name });
+  assert.equal(status.props.status[0], "ACTIVE");
+  assert.deepEqual(status.props.registrar, [resellers.one], "still with the losing reseller");
+  const again = await fetch(`${link}/approve`, { method: "POST" });
+  assert.equal(again.status, 410, "a used link no longer works");
+});
+
+test("GET on /api/call with flat fields, and a wrong session, answer in the protocol", async () => {
+  const check = await call("one", { command: "CheckDomain", domain: `${unique("free")}.coop` }, { method: "GET", path: "/api/call" });
+  assert.equal(check.code, 210, check.text);
+  const response = await fetch(`${url}/api/call.cgi?s_login=${resellers.one}&s_sessionid=nope&command=StatusAccount`);
+  assert.equal(response.status, 200);
+  assert.match(await response.text(), /^code = 530$/m);
+});
+
+test("two resellers registering one name at the same moment: one gets it, the other 549", async () => {
+  const handles = {
+    one: (await call("one", contactFields(`${unique("race1")}@example.org`))).props.contact[0],
+    two: (await call("two", contactFields(`${unique("race2")}@example.org`))).props.contact[0],
+  };
+  const name = `${unique("race")}.coop`;
+  const add = (who) => call(who, {
+    command: "AddDomain", domain: name, period: "1", ownercontact0: handles[who],
+    admincontact0: handles[who], techcontact0: handles[who], billingcontact0: handles[who],
+    nameserver0: "ns1.example.net", nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
+  });
+  const answers = await Promise.all([add("one"), add("two")]);
+  const codes = answers.map((answer) => answer.code).sort();
+  assert.deepEqual(codes, [200, 549], answers.map((answer) => answer.text).join("\n"));
+  const rows = worker.d1(`SELECT reseller_id FROM domains WHERE name = '${name}'`);
+  assert.equal(rows.length, 1);
+  const winner = answers[0].code === 200 ? resellers.one : resellers.two;
+  assert.equal(rows[0].reseller_id, winner);
+});
