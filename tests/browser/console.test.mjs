@@ -7,12 +7,12 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { startWorker, ROOT } from "../harness.mjs";
-import { seed, contactRecord, domainRecord, createStaff } from "../registry_fixtures.mjs";
+import { patientD1, seed, contactRecord, domainRecord, createStaff } from "../registry_fixtures.mjs";
 
 const SHOTS = join(ROOT, "test-artifacts", "screenshots");
 mkdirSync(SHOTS, { recursive: true });
 
-const worker = await startWorker();
+const worker = patientD1(await startWorker());
 const url = worker.url;
 const staff = createStaff(worker, "alice", "Alice Registry");
 const tag = `b${process.pid}`;
@@ -39,6 +39,7 @@ const browser = await chromium.launch({
     "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 after(() => browser.close());
+after(() => { if (process.env.SHOW_WORKER_LOG) console.log(worker.log()); });
 const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
 const page = await context.newPage();
 
