@@ -2,6 +2,8 @@
 // seeds N domains (2 name servers each, every 4th with in-domain glue, every 10th held) and
 // N/2 contacts, then times `POST /staff/run-daily` (zone export + escrow deposit + change
 // report). Run: node tests/bench/registry_export.mjs 1000 5000   (after scripts/build.sh)
+// Each deposit is downloaded and parsed back with the core parser (shared/examples/escrow_json);
+// from about 19k domains it is larger than one 5 MiB R2 part, so that checks multipart uploads.
 import { test } from "node:test";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -38,6 +40,7 @@ function seedRange(worker, from, to) {
 }
 
 test("daily outputs at size", async () => {
+  execFileSync("cargo", ["build", "-q", "-p", "coopreg-shared", "--example", "escrow_json"], { cwd: ROOT, stdio: "inherit" });
   const worker = await startWorker();
   const session = await staffSession(worker.url, createStaff(worker));
   let seeded = 0;
@@ -49,9 +52,15 @@ test("daily outputs at size", async () => {
       const response = await session.request("/staff/run-daily", { method: "POST", headers: { accept: "application/json" } });
       const report = await response.json();
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      const download = await session.request(`/staff/escrow/${report.deposit.id}.csv`);
+      const file = join(worker.state, "deposit.csv");
+      writeFileSync(file, Buffer.from(await download.arrayBuffer()));
+      const parsed = JSON.parse(execFileSync(join(ROOT, "target", "debug", "examples", "escrow_json"), [file],
+        { maxBuffer: 1024 * 1024 * 1024 }).toString());
+      if (parsed.domains.length !== n) throw new Error(`deposit has ${parsed.domains.length} domains, not ${n}`);
       console.log(JSON.stringify({
         domains: n, run, status: response.status, seconds, zone_published: report.zone?.published,
-        zone_changed: report.zone?.changed, deposit_bytes: report.deposit?.bytes, new_domains: report.deposit?.report?.new_domains?.length ?? null,
+        zone_changed: report.zone?.changed, deposit_bytes: report.deposit?.bytes, parsed_back: parsed.domains.length, new_domains: report.deposit?.report?.new_domains?.length ?? null,
       }));
     }
   }

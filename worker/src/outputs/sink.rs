@@ -4,8 +4,9 @@
 
 use worker::{Bucket, MultipartUpload, Result, UploadedPart};
 
-/// R2 wants every part but the last of one size, at least 5 MiB.
-const PART_SIZE: usize = 8 * 1024 * 1024;
+/// R2 wants every part but the last of one size, at least 5 MiB (local R2 checks it too);
+/// the smallest allowed keeps the buffer small.
+const PART_SIZE: usize = 5 * 1024 * 1024;
 
 pub struct R2Sink {
     bucket: Bucket,
