@@ -129,7 +129,7 @@ test("delete: the domain goes to redemption, in the staff member's name", async 
   await shot("deleted");
 });
 
-test("search by organisation prefix and by name; log out", async () => {
+test("search by organisation prefix and by name; zone and escrow page; log out", async () => {
   await page.goto(`${url}/staff/search`);
   await page.fill("#q", "Reject Me");
   await page.click("form.search button");
@@ -140,6 +140,16 @@ test("search by organisation prefix and by name; log out", async () => {
   assert.match(text, new RegExp(domain("approve1")));
   assert.doesNotMatch(text, new RegExp(domain("steady")));
   await shot("search");
+
+  // Zone and escrow: produce both now, see the deposit listed, download the zone.
+  await page.goto(`${url}/staff/outputs`);
+  await page.click("form[action='/staff/run-daily'] button");
+  assert.match(await page.textContent(".notice"), /zone and the escrow deposit were produced/);
+  assert.equal(await page.locator("table.deposits tbody tr").count(), 1);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("a[href='/staff/zone.txt']")]);
+  assert.match(download.suggestedFilename(), /^coop\.zone\.\d+\.txt$/);
+  await shot("outputs");
+
   await page.click("nav form button");
   assert.equal(new URL(page.url()).pathname, "/staff/login");
   await page.goto(`${url}/staff/`);
