@@ -7,20 +7,7 @@ use coopreg_shared::lifecycle::{ContactRecord, DomainRecord};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Result};
 
-#[derive(serde::Deserialize)]
-struct RecordRow {
-    record: String,
-}
-
-/// As `store.rs` reads records: sealed secrets (auth codes) are opened.
-fn parse<T: serde::de::DeserializeOwned>(row: RecordRow) -> Result<T> {
-    let broken = |error: serde_json::Error| {
-        worker::Error::RustError(format!("stored record does not parse: {error}"))
-    };
-    let mut value: serde_json::Value = serde_json::from_str(&row.record).map_err(broken)?;
-    crate::seal::open(&mut value)?;
-    serde_json::from_value(value).map_err(broken)
-}
+use crate::store::{parse, RecordRow};
 
 fn records<T: serde::de::DeserializeOwned>(rows: Vec<RecordRow>) -> Result<Vec<T>> {
     rows.into_iter().map(parse).collect()

@@ -74,17 +74,31 @@ use coopreg_shared::lifecycle::{ContactRecord, DomainRecord, Event, Outcome};
 use worker::D1PreparedStatement;
 
 #[derive(serde::Deserialize)]
-struct RecordRow {
-    record: String,
+pub(crate) struct RecordRow {
+    pub(crate) record: String,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(row: RecordRow) -> Result<T> {
+/// Reads a stored record: the JSON, with its sealed secrets opened.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(row: RecordRow) -> Result<T> {
     let broken = |error: serde_json::Error| {
         worker::Error::RustError(format!("stored record does not parse: {error}"))
     };
     let mut value: serde_json::Value = serde_json::from_str(&row.record).map_err(broken)?;
     crate::seal::open(&mut value)?;
     serde_json::from_value(value).map_err(broken)
+}
+
+/// Runs a query whose rows have a `record` column and reads each record.
+pub(crate) async fn records<T: serde::de::DeserializeOwned>(
+    statement: D1PreparedStatement,
+) -> Result<Vec<T>> {
+    statement
+        .all()
+        .await?
+        .results::<RecordRow>()?
+        .into_iter()
+        .map(parse)
+        .collect()
 }
 
 /// A record's stored JSON, with its secrets sealed (`seal.rs`).
@@ -144,37 +158,28 @@ pub async fn domain_by_transfer_token_hash(
 
 /// The domains `handle` owns (a contact travels with them: its verification decides them).
 pub async fn domains_owned_by(db: &D1Database, handle: &str) -> Result<Vec<DomainRecord>> {
-    db.prepare("SELECT record FROM domains WHERE owner = ?1 ORDER BY name")
-        .bind(&[handle.into()])?
-        .all()
-        .await?
-        .results::<RecordRow>()?
-        .into_iter()
-        .map(parse)
-        .collect()
+    records(
+        db.prepare("SELECT record FROM domains WHERE owner = ?1 ORDER BY name")
+            .bind(&[handle.into()])?,
+    )
+    .await
 }
 
 /// Handles of contacts whose next time-driven step is due.
 pub async fn due_contacts(db: &D1Database, now: i64, limit: u32) -> Result<Vec<ContactRecord>> {
-    db.prepare("SELECT record FROM contacts WHERE due_at <= ?1 ORDER BY due_at LIMIT ?2")
-        .bind(&[(now as f64).into(), limit.into()])?
-        .all()
-        .await?
-        .results::<RecordRow>()?
-        .into_iter()
-        .map(parse)
-        .collect()
+    records(
+        db.prepare("SELECT record FROM contacts WHERE due_at <= ?1 ORDER BY due_at LIMIT ?2")
+            .bind(&[(now as f64).into(), limit.into()])?,
+    )
+    .await
 }
 
 pub async fn due_domains(db: &D1Database, now: i64, limit: u32) -> Result<Vec<DomainRecord>> {
-    db.prepare("SELECT record FROM domains WHERE due_at <= ?1 ORDER BY due_at LIMIT ?2")
-        .bind(&[(now as f64).into(), limit.into()])?
-        .all()
-        .await?
-        .results::<RecordRow>()?
-        .into_iter()
-        .map(parse)
-        .collect()
+    records(
+        db.prepare("SELECT record FROM domains WHERE due_at <= ?1 ORDER BY due_at LIMIT ?2")
+            .bind(&[(now as f64).into(), limit.into()])?,
+    )
+    .await
 }
 
 /// Writes a contact (insert or replace), with its query columns.

@@ -316,12 +316,52 @@ pub(crate) fn raw_contact_from_json<'a>(
     prefix: &str,
     problems: &mut Problems,
 ) -> Option<RawContact<'a>> {
-    let allowed: Vec<&str> = JSON_FIELDS.iter().map(|(_, name)| *name).collect();
-    let map = json::object(value, prefix, &allowed, problems)?;
-    let mut street = Vec::new();
-    match map.get("street") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(lines)) => {
+    let Some(map) = value.as_object() else {
+        problems.push(Problem::new(
+            ErrorCode::WrongType,
+            prefix,
+            format!("must be a JSON object, not {}", json::type_name(value)),
+        ));
+        return None;
+    };
+    // One pass over the keys (a lookup per field costs more than the checks themselves).
+    let mut raw = RawContact::default();
+    for (key, value) in map {
+        let slot = match key.as_str() {
+            "first_name" => &mut raw.first_name,
+            "last_name" => &mut raw.last_name,
+            "organization" => &mut raw.organization,
+            "city" => &mut raw.city,
+            "state" => &mut raw.state,
+            "postcode" => &mut raw.postcode,
+            "country" => &mut raw.country,
+            "phone" => &mut raw.phone,
+            "fax" => &mut raw.fax,
+            "email" => &mut raw.email,
+            "street" => {
+                read_street(value, prefix, &mut raw.street, problems);
+                continue;
+            }
+            _ => {
+                let allowed: Vec<&str> = JSON_FIELDS.iter().map(|(_, name)| *name).collect();
+                problems.push(json::unknown_field(prefix, key, &allowed));
+                continue;
+            }
+        };
+        *slot = json::string_value(value, || json::join(prefix, key), problems);
+    }
+    Some(raw)
+}
+
+fn read_street<'a>(
+    value: &'a Value,
+    prefix: &str,
+    street: &mut Vec<Option<&'a str>>,
+    problems: &mut Problems,
+) {
+    match value {
+        Value::Null => {}
+        Value::Array(lines) => {
             for (i, line) in lines.iter().enumerate() {
                 match line {
                     Value::String(line) => street.push(Some(line.as_str())),
@@ -337,7 +377,7 @@ pub(crate) fn raw_contact_from_json<'a>(
                 }
             }
         }
-        Some(other) => problems.push(Problem::new(
+        other => problems.push(Problem::new(
             ErrorCode::WrongType,
             json::join(prefix, "street"),
             format!(
@@ -346,20 +386,6 @@ pub(crate) fn raw_contact_from_json<'a>(
             ),
         )),
     }
-    let mut get = |key| json::string(map, key, prefix, problems);
-    Some(RawContact {
-        first_name: get("first_name"),
-        last_name: get("last_name"),
-        organization: get("organization"),
-        street,
-        city: get("city"),
-        state: get("state"),
-        postcode: get("postcode"),
-        country: get("country"),
-        phone: get("phone"),
-        fax: get("fax"),
-        email: get("email"),
-    })
 }
 
 /// Validates one contact object of the order JSON for `role`; problems are reported under

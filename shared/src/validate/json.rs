@@ -35,15 +35,41 @@ pub(crate) fn object<'a>(
     };
     for key in map.keys() {
         if !allowed.contains(&key.as_str()) {
-            let shown: String = key.chars().take(40).collect();
-            problems.push(Problem::new(
-                ErrorCode::UnknownField,
-                join(path, &shown),
-                format!("is not a known field; expected: {}", allowed.join(", ")),
-            ));
+            problems.push(unknown_field(path, key, allowed));
         }
     }
     Some(map)
+}
+
+/// The problem for a key that is not in `allowed`.
+pub(crate) fn unknown_field(path: &str, key: &str, allowed: &[&str]) -> Problem {
+    let shown: String = key.chars().take(40).collect();
+    Problem::new(
+        ErrorCode::UnknownField,
+        join(path, &shown),
+        format!("is not a known field; expected: {}", allowed.join(", ")),
+    )
+}
+
+/// A value that must be a string: `None` when null (or of the wrong type, reported on the
+/// field `field()` builds).
+pub(crate) fn string_value<'a>(
+    value: &'a Value,
+    field: impl FnOnce() -> String,
+    problems: &mut Problems,
+) -> Option<&'a str> {
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        other => {
+            problems.push(Problem::new(
+                ErrorCode::WrongType,
+                field(),
+                format!("must be a string, not {}", type_name(other)),
+            ));
+            None
+        }
+    }
 }
 
 /// A string field: `None` when absent or null; `Some("")` for an empty string.
@@ -61,27 +87,6 @@ pub(crate) fn string<'a>(
                 ErrorCode::WrongType,
                 join(path, key),
                 format!("must be a string, not {}", type_name(other)),
-            ));
-            None
-        }
-    }
-}
-
-/// An array field: `None` when absent or null (or of the wrong type, reported).
-pub(crate) fn array<'a>(
-    map: &'a Map<String, Value>,
-    key: &str,
-    path: &str,
-    problems: &mut Problems,
-) -> Option<&'a [Value]> {
-    match map.get(key) {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(items)) => Some(items),
-        Some(other) => {
-            problems.push(Problem::new(
-                ErrorCode::WrongType,
-                join(path, key),
-                format!("must be a list, not {}", type_name(other)),
             ));
             None
         }

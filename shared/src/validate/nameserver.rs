@@ -174,36 +174,55 @@ pub(crate) fn raw_nameservers_from_json<'a>(
     let mut list = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let fields = NameserverFields::Json { list: path, index };
-        let item_path = json::index(path, index);
-        let Some(map) = json::object(item, &item_path, &["host", "addresses"], problems) else {
-            list.push(RawNameserver {
-                host: Some(""),
-                fields,
-                addresses: Vec::new(),
-            });
+        let mut raw = RawNameserver {
+            host: None,
+            fields,
+            addresses: Vec::new(),
+        };
+        let Some(map) = item.as_object() else {
+            problems.push(Problem::new(
+                ErrorCode::WrongType,
+                json::index(path, index),
+                format!("must be a JSON object, not {}", json::type_name(item)),
+            ));
+            raw.host = Some("");
+            list.push(raw);
             continue;
         };
-        let host = json::string(map, "host", &item_path, problems);
-        let mut addresses = Vec::new();
-        for (j, address) in json::array(map, "addresses", &item_path, problems)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            match address {
-                Value::String(text) => addresses.push((j, text.as_str())),
-                other => problems.push(Problem::new(
-                    ErrorCode::WrongType,
-                    fields.address(j),
-                    format!("must be a string, not {}", json::type_name(other)),
+        // One pass over the keys; field names are built only for problems.
+        for (key, value) in map {
+            match key.as_str() {
+                "host" => {
+                    raw.host = json::string_value(value, || fields.host(), problems);
+                }
+                "addresses" => match value {
+                    Value::Null => {}
+                    Value::Array(items) => {
+                        for (j, address) in items.iter().enumerate() {
+                            match address {
+                                Value::String(text) => raw.addresses.push((j, text.as_str())),
+                                other => problems.push(Problem::new(
+                                    ErrorCode::WrongType,
+                                    fields.address(j),
+                                    format!("must be a string, not {}", json::type_name(other)),
+                                )),
+                            }
+                        }
+                    }
+                    other => problems.push(Problem::new(
+                        ErrorCode::WrongType,
+                        json::join(&json::index(path, index), "addresses"),
+                        format!("must be a list, not {}", json::type_name(other)),
+                    )),
+                },
+                _ => problems.push(json::unknown_field(
+                    &json::index(path, index),
+                    key,
+                    &["host", "addresses"],
                 )),
             }
         }
-        list.push(RawNameserver {
-            host,
-            fields,
-            addresses,
-        });
+        list.push(raw);
     }
     list
 }
