@@ -8,6 +8,12 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after } from "node:test";
+import { Agent, setGlobalDispatcher } from "undici";
+
+// The synchronous `d1()` helper blocks Node's event loop for a second or two; a kept-alive
+// socket the server closed meanwhile would then be reused and fail ("fetch failed"). Tests
+// therefore use one connection per request.
+setGlobalDispatcher(new Agent({ pipelining: 0 }));
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
@@ -102,27 +108,22 @@ export async function startWorker({ vars = {}, config, state: reuseState } = {})
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
+  // A second process on the local database: `wrangler d1 execute` can meet SQLITE_BUSY while
+  // the worker writes, so it is tried again a few times with growing pauses.
   const d1 = (sql) => {
-    const text = execFileSync(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql],
-      { cwd: ROOT, env: WRANGLER_ENV, stdio: "pipe" }).toString();
-    return JSON.parse(text)[0].results;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const text = execFileSync(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql, ...configArgs],
+          { cwd: ROOT, env: WRANGLER_ENV, stdio: "pipe" }).toString();
+        return JSON.parse(text)[0].results;
+      } catch (error) {
+        const text = `${error.message}${error.stderr ?? ""}${error.stdout ?? ""}`;
+        if (attempt >= 6 || !/SQLITE_BUSY|database is locked/.test(text)) throw error;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200 * attempt);
+      }
+    }
   };
   return { url, stop, d1, log: () => output, state };
-}
-
-/**
- * fetch that survives a pooled keep-alive socket the server closed while this process was
- * blocked (the synchronous `d1()` helper blocks the event loop for a second or two): undici
- * then fails before sending anything ("other side closed"), so sending again is safe.
- */
-export async function fetchFresh(url, init) {
-  try {
-    return await fetch(url, init);
-  } catch (error) {
-    const code = error?.cause?.code;
-    if (code === "UND_ERR_SOCKET" || code === "ECONNRESET") return fetch(url, init);
-    throw error;
-  }
 }
 
 /** JSON request helper: returns { status, body, headers }. */
@@ -132,7 +133,7 @@ export async function api(url, path, { method = "GET", body, headers = {} } = {}
     init.body = typeof body === "string" ? body : JSON.stringify(body);
     init.headers["content-type"] ??= "application/json";
   }
-  const response = await fetchFresh(url + path, init);
+  const response = await fetch(url + path, init);
   const text = await response.text();
   let parsed = text;
   try { parsed = JSON.parse(text); } catch { /* not JSON */ }

@@ -3,34 +3,11 @@
 // signed-in staff member.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { Agent, setGlobalDispatcher } from "undici";
 import { ROOT } from "./harness.mjs";
 
-// The synchronous `wrangler d1 execute` calls block Node's event loop, so fetch would reuse a
-// kept-alive socket the server closed meanwhile ("fetch failed"): one connection per request.
-setGlobalDispatcher(new Agent({ pipelining: 0 }));
 
 const NOW = Math.floor(Date.now() / 1000);
 const YEAR = 365 * 86400;
-
-/**
- * Makes `worker.d1` retry when the local SQLite file is busy: `wrangler d1 execute` opens it
- * from a second process while the worker may hold a lock ("database is locked: SQLITE_BUSY").
- */
-export function patientD1(worker) {
-  const once = worker.d1;
-  worker.d1 = (statement) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return once(statement);
-      } catch (error) {
-        if (attempt >= 6 || !/SQLITE_BUSY|database is locked/.test(String(error.message))) throw error;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200 * attempt);
-      }
-    }
-  };
-  return worker;
-}
 
 function sql(value) {
   if (value === null || value === undefined) return "NULL";

@@ -7,12 +7,12 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { startWorker, ROOT } from "../harness.mjs";
-import { patientD1, seed, contactRecord, domainRecord, createStaff } from "../registry_fixtures.mjs";
+import { seed, contactRecord, domainRecord, createStaff } from "../registry_fixtures.mjs";
 
 const SHOTS = join(ROOT, "test-artifacts", "screenshots");
 mkdirSync(SHOTS, { recursive: true });
 
-const worker = patientD1(await startWorker());
+const worker = await startWorker();
 const url = worker.url;
 const staff = createStaff(worker, "alice", "Alice Registry");
 const tag = `b${process.pid}`;

@@ -482,6 +482,7 @@ describe('coopreg pages in a browser', () => {
     const keys = 'Cooperative Way, Unit 12 '.repeat(8); // 200 keystrokes
     await page.keyboard.type(keys);
     const t = await page.evaluate(() => [...window.coopreg.timings]);
+    console.log(`slowest calls (index: ms): ${t.map((ms, i) => [i, ms]).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([i, ms]) => `${i}: ${ms.toFixed(1)}`).join(', ')}`);
     assert.ok(t.length >= keys.length, `validate_order ran on every keystroke (${t.length} calls)`);
     const sorted = [...t].sort((a, b) => a - b);
     const pick = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

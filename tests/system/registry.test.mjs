@@ -9,10 +9,10 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startWorker, runCron, ROOT } from "../harness.mjs";
-import { patientD1, seed, contactRecord, domainRecord, createStaff, staffSession } from "../registry_fixtures.mjs";
+import { seed, contactRecord, domainRecord, createStaff, staffSession } from "../registry_fixtures.mjs";
 import { order } from "../fixtures.mjs";
 
-const worker = patientD1(await startWorker());
+const worker = await startWorker();
 const url = worker.url;
 const staff = createStaff(worker);
 const session = await staffSession(url, staff);
