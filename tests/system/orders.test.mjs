@@ -332,4 +332,9 @@ test("the OpenAPI document is served", async () => {
   assert.match(body.openapi, /^3\./);
   assert.ok(body.paths["/api/v1/orders"].post);
   assert.ok(body.paths["/api/v1/orders/{order_id}"].get);
+  // A documented path with another method: 405 with the methods it answers.
+  const wrongMethod = await api(url, "/api/v1/orders", { method: "DELETE" });
+  assert.equal(wrongMethod.status, 405);
+  assert.equal(wrongMethod.headers.get("allow"), "POST");
+  assert.equal(wrongMethod.body.errors[0].field, "");
 });

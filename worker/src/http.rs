@@ -27,6 +27,18 @@ pub fn not_found() -> Result<Response> {
     problem(ErrorCode::NotFound, "", "No such page or resource.")
 }
 
+/// A known path used with a method it does not answer.
+pub fn method_not_allowed(allow: &str) -> Result<Response> {
+    let mut response = problem(
+        ErrorCode::InvalidValue,
+        "",
+        &format!("This resource answers {allow} only."),
+    )?
+    .with_status(405);
+    response.headers_mut().set("allow", allow)?;
+    Ok(response)
+}
+
 /// A server-side failure: logged (without request data) and answered without details.
 pub fn internal(context: &str, error: &worker::Error) -> Result<Response> {
     worker::console_error!("internal error in {context}: {error}");

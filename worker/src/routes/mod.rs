@@ -17,6 +17,18 @@ mod verify;
 
 const OPENAPI: &str = include_str!("../../openapi.json");
 
+/// The methods of a JSON API path, for a `405` with `Allow` when another method is used.
+fn allowed_methods(rest: &[&str]) -> Option<&'static str> {
+    match rest {
+        ["openapi.json"] | ["orders", _] | ["availability"] => Some("GET"),
+        ["orders"]
+        | ["orders", _, "resend"]
+        | ["staff", "contacts", _, "decision"]
+        | ["callbacks", "verification"] => Some("POST"),
+        _ => None,
+    }
+}
+
 pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let path = req.path();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -52,6 +64,10 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["api", "v1", "callbacks", "verification"]) => {
             callback::verification(req, &env, &ctx).await
         }
+        (_, ["api", "v1", rest @ ..]) => match allowed_methods(rest) {
+            Some(allow) => http::method_not_allowed(allow),
+            None => http::not_found(),
+        },
         (_, ["api", ..]) => http::not_found(),
 
         (Method::Post, ["register"]) => register_form::submit(req, &env, &ctx).await,
