@@ -181,3 +181,38 @@ test("two resellers registering one name at the same moment: one gets it, the ot
   const winner = answers[0].code === 200 ? resellers.one : resellers.two;
   assert.equal(rows[0].reseller_id, winner);
 });
+
+test("garbage in, protocol out: 300 random requests always get HTTP 200 and a well-formed answer", async () => {
+  // A seeded generator, so a failure can be replayed.
+  let seed = 20261126;
+  const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const pieces = ["command=", "COMMAND=", "s_login=", "s_pw=", "s_sessionid=", "s_command=", "persistent=1",
+    "AddDomain", "StatusDomain", "CheckDomains", "domain=", "DOMAIN0=", "%", "%ZZ", "%C3%28", "%0A", "=",
+    "&", "\u00fc", "xn--", ".coop", "period=99999999999999999999", "NAMESERVER12=", "X-IDN-LANGUAGE=", "\u0000"];
+  // Half the requests carry a live session, so they reach the command handlers.
+  const login = await (await fetch(`${worker.url}/api/call.cgi`, {
+    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `s_login=${resellers.one}&s_pw=${encodeURIComponent(passwords.one)}&persistent=1`,
+  })).text();
+  const session = /property\[sessionid\]\[0\] = (\S+)/.exec(login)?.[1];
+  assert.ok(session, login);
+  const codes = {};
+  for (let i = 0; i < 300; i++) {
+    let text = rand(2) === 0 ? `s_login=${resellers.one}&s_sessionid=${session}&` : "";
+    const parts = 1 + rand(12);
+    if (rand(2) === 0) text += `command=${["AddDomain", "StatusDomain", "CheckDomains", "ModifyDomain", "TransferDomain", "QueryDomainList", "AddContact", "RenewDomain"][rand(8)]}&`;
+    for (let j = 0; j < parts; j++) text += pieces[rand(pieces.length)] + (rand(3) === 0 ? String.fromCharCode(rand(0x3000)) : "");
+    const usePost = rand(2) === 0;
+    const target = `${worker.url}/api/call.cgi${usePost ? "" : `?${text}`}`;
+    const response = await fetch(target, usePost
+      ? { method: "POST", body: text, headers: { "content-type": "application/x-www-form-urlencoded" } }
+      : {});
+    const body = await response.text();
+    assert.equal(response.status, 200, `request ${i}: ${JSON.stringify(text)}`);
+    assert.match(body, /^\[RESPONSE\]\ncode = \d{3}\ndescription = [^\n]*\n(?:[^\n]+\n)*EOF\n$/, `request ${i}: ${JSON.stringify(text)} → ${body}`);
+    const code = /code = (\d+)/.exec(body)[1];
+    codes[code] = (codes[code] ?? 0) + 1;
+  }
+  console.log(`result codes of the random requests: ${JSON.stringify(codes)}`);
+  assert.ok(Object.keys(codes).length >= 4, "the requests reached several different outcomes");
+});
