@@ -7,7 +7,7 @@
 
 use coopreg_shared::model::Timestamp;
 use coopreg_shared::{ErrorCode, Problem};
-use worker::{D1Database, Result};
+use worker::{D1Database, D1PreparedStatement, D1Result, Result};
 
 use crate::crypto;
 
@@ -139,6 +139,38 @@ pub async fn start_session(
 }
 
 /// The account of a live session, checked against the login it claims.
+/// The query that finds a live session's account (run alone or in a batch).
+pub fn session_statement(
+    db: &D1Database,
+    kind: AccountKind,
+    session_id: &str,
+    now: Timestamp,
+) -> Result<D1PreparedStatement> {
+    db.prepare(format!(
+        "SELECT a.id AS id, a.name AS name FROM sessions s JOIN {} a ON a.id = s.account_id
+         WHERE s.id_hash = ?1 AND s.kind = ?2 AND s.expires_at > ?3",
+        kind.table()
+    ))
+    .bind(&[
+        crypto::sha256_hex(session_id.as_bytes()).into(),
+        kind.as_str().into(),
+        (now as f64).into(),
+    ])
+}
+
+/// The account of [`session_statement`]'s result, checked against the login it claims.
+pub fn session_result(
+    result: &D1Result,
+    login: Option<&str>,
+) -> Result<std::result::Result<Account, Problem>> {
+    let account = result.results::<Account>()?.into_iter().next();
+    Ok(match account {
+        Some(account) if login.is_none_or(|login| login == account.id) => Ok(account),
+        _ => Err(failed()),
+    })
+}
+
+/// The account of a live session, checked against the login it claims.
 pub async fn session_account(
     db: &D1Database,
     kind: AccountKind,
@@ -146,23 +178,8 @@ pub async fn session_account(
     login: Option<&str>,
     now: Timestamp,
 ) -> Result<std::result::Result<Account, Problem>> {
-    let account: Option<Account> = db
-        .prepare(format!(
-            "SELECT a.id AS id, a.name AS name FROM sessions s JOIN {} a ON a.id = s.account_id
-             WHERE s.id_hash = ?1 AND s.kind = ?2 AND s.expires_at > ?3",
-            kind.table()
-        ))
-        .bind(&[
-            crypto::sha256_hex(session_id.as_bytes()).into(),
-            kind.as_str().into(),
-            (now as f64).into(),
-        ])?
-        .first(None)
-        .await?;
-    Ok(match account {
-        Some(account) if login.is_none_or(|login| login == account.id) => Ok(account),
-        _ => Err(failed()),
-    })
+    let result = session_statement(db, kind, session_id, now)?.all().await?;
+    session_result(&result, login)
 }
 
 pub async fn end_session(db: &D1Database, session_id: &str) -> Result<bool> {

@@ -478,25 +478,35 @@ struct DomainOwnerRow {
 }
 
 /// A domain with its owner contact, in one query.
-pub async fn domain_with_owner(
-    db: &D1Database,
-    ascii: &str,
-) -> Result<Option<(DomainRecord, Option<ContactRecord>)>> {
-    let row: Option<DomainOwnerRow> = db
-        .prepare(
-            "SELECT d.record AS record, c.record AS owner_record
-             FROM domains d LEFT JOIN contacts c ON c.handle = d.owner WHERE d.name = ?1",
-        )
-        .bind(&[ascii.into()])?
-        .first(None)
-        .await?;
-    row.map(|row| {
-        Ok((
-            parse(RecordRow { record: row.record })?,
-            parse_opt(row.owner_record)?,
-        ))
-    })
-    .transpose()
+/// A domain's record with its owner contact's record (absent if the contact is gone).
+pub type DomainWithOwner = (DomainRecord, Option<ContactRecord>);
+
+pub async fn domain_with_owner(db: &D1Database, ascii: &str) -> Result<Option<DomainWithOwner>> {
+    domain_with_owner_result(&domain_with_owner_statement(db, ascii)?.all().await?)
+}
+
+/// The query of [`domain_with_owner`], to run in a batch.
+pub fn domain_with_owner_statement(db: &D1Database, ascii: &str) -> Result<D1PreparedStatement> {
+    db.prepare(
+        "SELECT d.record AS record, c.record AS owner_record
+         FROM domains d LEFT JOIN contacts c ON c.handle = d.owner WHERE d.name = ?1",
+    )
+    .bind(&[ascii.into()])
+}
+
+/// The records of [`domain_with_owner_statement`]'s result.
+pub fn domain_with_owner_result(result: &worker::D1Result) -> Result<Option<DomainWithOwner>> {
+    result
+        .results::<DomainOwnerRow>()?
+        .into_iter()
+        .next()
+        .map(|row| {
+            Ok((
+                parse(RecordRow { record: row.record })?,
+                parse_opt(row.owner_record)?,
+            ))
+        })
+        .transpose()
 }
 
 /// One page of a reseller's domains, by A-label name, and how many match in all. `pattern`

@@ -17,7 +17,6 @@ use coopreg_shared::reseller::{domain_to_look_up, Response};
 use worker::Result;
 
 use super::{attempt, Call};
-use crate::store;
 
 const AVAILABLE: u16 = 210;
 const NOT_AVAILABLE: u16 = 211;
@@ -26,8 +25,8 @@ const INVALID_ITEM: u16 = 541;
 
 /// Whether a record holds `name` now (a deletion completed by now no longer counts).
 async fn is_taken(call: &Call<'_>, name: &DomainName) -> Result<bool> {
-    Ok(match store::domain(&call.db, &name.ascii).await? {
-        Some(stored) => lifecycle::project_domain(&stored, None, call.now).is_some(),
+    Ok(match call.stored_domain(name).await? {
+        Some((stored, _)) => lifecycle::project_domain(&stored, None, call.now).is_some(),
         None => false,
     })
 }

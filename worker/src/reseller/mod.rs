@@ -119,15 +119,37 @@ async fn answer(query: &str, body: &[u8], env: &Env, ctx: &Context) -> Result<Re
     }
     let db = store::db(env)?;
     let now = clock::now(&db).await?;
+    // A session-authenticated command that names a domain reads the session and the domain
+    // in one D1 round trip; the domain is used only once the session is valid.
+    let mut prefetched = None;
     let account = match credentials {
         Credentials::Password {
             login, password, ..
         } => auth::check_password(&db, AccountKind::Reseller, login, password, now).await?,
         Credentials::Session {
             login, session_id, ..
-        } => {
-            auth::session_account(&db, AccountKind::Reseller, session_id, Some(login), now).await?
-        }
+        } => match named_domain(&request) {
+            Some(name) => {
+                let results = db
+                    .batch(vec![
+                        auth::session_statement(&db, AccountKind::Reseller, session_id, now)?,
+                        store::domain_with_owner_statement(&db, &name.ascii)?,
+                    ])
+                    .await?;
+                let (Some(session), Some(domain)) = (results.first(), results.get(1)) else {
+                    return Ok(authentication_failed());
+                };
+                let account = auth::session_result(session, Some(login))?;
+                if account.is_ok() {
+                    prefetched = Some((name.ascii, store::domain_with_owner_result(domain)?));
+                }
+                account
+            }
+            None => {
+                auth::session_account(&db, AccountKind::Reseller, session_id, Some(login), now)
+                    .await?
+            }
+        },
         Credentials::Missing => return Ok(authentication_failed()),
     };
     let account = match account {
@@ -141,6 +163,7 @@ async fn answer(query: &str, body: &[u8], env: &Env, ctx: &Context) -> Result<Re
         now,
         reseller: account.id.clone(),
         request: &request,
+        prefetched,
     };
     match command {
         Command::StartSession => session::start(&call, &account).await,
@@ -176,6 +199,13 @@ pub(crate) struct Call<'a> {
     /// The calling reseller's id.
     pub reseller: String,
     pub request: &'a ResellerRequest,
+    /// The record (and owner) of the request's `DOMAIN`, read with the session.
+    prefetched: Option<(String, Option<store::DomainWithOwner>)>,
+}
+
+/// The name a request's `DOMAIN` parameter looks up, when it is a valid name.
+fn named_domain(request: &ResellerRequest) -> Option<DomainName> {
+    domain_to_look_up(request.param("DOMAIN")?, request.param("X-IDN-LANGUAGE")).ok()
 }
 
 impl Call<'_> {
@@ -194,7 +224,7 @@ impl Call<'_> {
     /// The domain `name` ([`Found`]); `not_found` when no record holds it or its deletion
     /// has completed by now.
     pub async fn domain(&self, name: &DomainName) -> Result<std::result::Result<Found, Problems>> {
-        let Some((stored, owner)) = store::domain_with_owner(&self.db, &name.ascii).await? else {
+        let Some((stored, owner)) = self.stored_domain(name).await? else {
             return Ok(Err(not_found("DOMAIN", &name.unicode)));
         };
         Ok(
@@ -207,6 +237,14 @@ impl Call<'_> {
                 None => Err(not_found("DOMAIN", &name.unicode)),
             },
         )
+    }
+
+    /// The stored record and owner of `name`: the prefetched ones when the request named it.
+    pub async fn stored_domain(&self, name: &DomainName) -> Result<Option<store::DomainWithOwner>> {
+        match &self.prefetched {
+            Some((ascii, found)) if *ascii == name.ascii => Ok(found.clone()),
+            _ => store::domain_with_owner(&self.db, &name.ascii).await,
+        }
     }
 
     /// [`Call::domain`], refused with `not_yours` unless the caller sponsors it now.
