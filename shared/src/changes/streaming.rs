@@ -69,13 +69,18 @@ impl Feed {
     /// Drops a head that comes before the section being merged (header, resellers) or
     /// after the domains (name servers), which the report does not use.
     fn skip_unused(&mut self, stage: Stage) {
-        let unused = match (&self.head, stage) {
-            (Some(DepositItem::Header(_) | DepositItem::Reseller(_)), _) => true,
-            (Some(DepositItem::Nameserver { .. }), _) => true,
-            (Some(DepositItem::Contact(_)), Stage::Domains | Stage::Rest) => true,
-            (Some(DepositItem::Domain(_)), Stage::Rest) => true,
-            _ => false,
-        };
+        let unused = matches!(
+            (&self.head, stage),
+            (
+                Some(
+                    DepositItem::Header(_)
+                        | DepositItem::Reseller(_)
+                        | DepositItem::Nameserver { .. }
+                ),
+                _
+            ) | (Some(DepositItem::Contact(_)), Stage::Domains | Stage::Rest)
+                | (Some(DepositItem::Domain(_)), Stage::Rest)
+        );
         if unused {
             self.head = None;
         }
