@@ -207,7 +207,8 @@ impl StreamingDiff {
     }
 
     /// The next line of `side`'s deposit, with its line feed (CRLF or LF) unless it is the
-    /// last line of the file. `side` must be what [`Self::wants`] returned.
+    /// last line of the file. `side` must need input: [`Self::wants`] names one that does
+    /// (the other may too; feeding a side whose object still waits is refused).
     pub fn feed_line(&mut self, side: Side, line: &str) -> Result<(), Problems> {
         self.check_wanted(side)?;
         let feed = self.feed_mut(side);
