@@ -280,7 +280,10 @@ fn measure_diff(domains: usize) -> DiffRun {
     let started = Instant::now();
     let report = diff_deposits(&previous, &current);
     let diff_seconds = started.elapsed().as_secs_f64();
-    assert_eq!(streamed, report, "the streaming diff equals the in-memory one");
+    assert_eq!(
+        streamed, report,
+        "the streaming diff equals the in-memory one"
+    );
     DiffRun {
         stream_seconds,
         stream_peak,
@@ -341,7 +344,11 @@ fn measure_streaming_diff(
         .expect("valid deposits");
     }
     let report = diff.finish().expect("complete");
-    (started.elapsed().as_secs_f64(), peak_above(baseline), report)
+    (
+        started.elapsed().as_secs_f64(),
+        peak_above(baseline),
+        report,
+    )
 }
 
 fn mib(bytes: usize) -> f64 {

@@ -628,7 +628,7 @@ pub fn write_deposit(
 
 mod reader;
 
-pub use reader::{DepositItem, DepositReader};
+pub use reader::{DepositItem, DepositLines, DepositReader};
 
 /// Reads a deposit written by [`DepositWriter`] into memory; refuses anything malformed
 /// (never panics), with the rules of [`DepositReader`].

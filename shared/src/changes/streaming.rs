@@ -3,8 +3,9 @@
 //! Both files have their contacts sorted by handle and their domains by name, so the two are
 //! merged in lockstep: [`StreamingDiff::wants`] says which file to read the next line of,
 //! so neither runs ahead of the other by more than one object. Each line goes through
-//! [`RecordLines`] (a record may span lines inside quotes) and [`DepositReader`] (every rule
-//! of the format, so a malformed deposit is refused as [`parse_deposit`] refuses it), then to
+//! [`RecordLines`](crate::rfc4180::RecordLines) (a record may span lines inside quotes) and [`DepositReader`] (every rule
+//! of the format, so a malformed deposit is refused as [`parse_deposit`] refuses it;
+//! both are behind [`DepositLines`]), then to
 //! the comparison that [`super::diff_deposits`] uses too.
 //!
 //! Errors: [`Problems`] with one problem, its field prefixed by `previous.` or `current.`
@@ -17,8 +18,7 @@ use std::cmp::Ordering;
 
 use super::{ChangeReport, Comparison, DomainSide};
 use crate::error::{ErrorCode, Problem, Problems};
-use crate::escrow::{DepositItem, DepositReader};
-use crate::rfc4180::RecordLines;
+use crate::escrow::{DepositItem, DepositLines, DepositReader};
 
 /// One of the two deposits being compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,8 +39,7 @@ impl Side {
 /// One deposit being read: its reader and the object read but not yet compared.
 #[derive(Debug, Default)]
 struct Feed {
-    lines: RecordLines,
-    reader: DepositReader,
+    deposit: DepositLines,
     head: Option<DepositItem>,
     /// The input has ended (and the reader has checked it is complete).
     exhausted: bool,
@@ -212,10 +211,7 @@ impl StreamingDiff {
     pub fn feed_line(&mut self, side: Side, line: &str) -> Result<(), Problems> {
         self.check_wanted(side)?;
         let feed = self.feed_mut(side);
-        let read = feed.lines.push_line(line).and_then(|row| match row {
-            Some(row) => feed.reader.read_row(row),
-            None => Ok(None),
-        });
+        let read = feed.deposit.push_line(line);
         match read {
             Ok(item) => {
                 feed.head = item;
@@ -230,14 +226,7 @@ impl StreamingDiff {
     pub fn end_of_input(&mut self, side: Side) -> Result<(), Problems> {
         self.check_wanted(side)?;
         let feed = self.feed_mut(side);
-        let read = feed
-            .lines
-            .finish()
-            .and_then(|row| match row {
-                Some(row) => feed.reader.read_row(row),
-                None => Ok(None),
-            })
-            .and_then(|item| feed.reader.finish().map(|()| item));
+        let read = feed.deposit.finish();
         match read {
             Ok(item) => {
                 feed.head = item;
@@ -291,7 +280,7 @@ impl StreamingDiff {
     }
 
     fn merge_domains(&mut self) {
-        let reader = &self.previous.reader;
+        let reader = self.previous.deposit.reader();
         let side = |domain: &crate::escrow::EscrowDomain| -> (String, String) {
             (domain.name.ascii.clone(), domain.registrant.clone())
         };

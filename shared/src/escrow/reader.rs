@@ -24,7 +24,7 @@ use super::{
 };
 use crate::error::{ErrorCode, Problem};
 use crate::model::{ContactInfo, DomainName, IdnLanguage, Nameserver, Timestamp};
-use crate::rfc4180::Row;
+use crate::rfc4180::{RecordLines, Row};
 
 /// One object of the deposit, in file order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -708,5 +708,44 @@ impl DepositReader {
             }
         }
         Ok(())
+    }
+}
+
+/// A deposit read line by line, as it streams in: [`RecordLines`] assembles the records (a
+/// quoted field may span lines), [`DepositReader`] checks them. Holds one record and what
+/// the reader keeps.
+#[derive(Debug, Default)]
+pub struct DepositLines {
+    lines: RecordLines,
+    reader: DepositReader,
+}
+
+impl DepositLines {
+    pub fn new() -> DepositLines {
+        DepositLines::default()
+    }
+
+    /// The next line, with its line feed unless it is the last line; returns the object it
+    /// completes, if any (see [`DepositReader::read_row`]).
+    pub fn push_line(&mut self, line: &str) -> Result<Option<DepositItem>, Problem> {
+        match self.lines.push_line(line)? {
+            Some(row) => self.reader.read_row(row),
+            None => Ok(None),
+        }
+    }
+
+    /// The end of the input: reads the last record, if any, and checks the deposit is
+    /// complete and its counts match.
+    pub fn finish(&mut self) -> Result<Option<DepositItem>, Problem> {
+        let item = match self.lines.finish()? {
+            Some(row) => self.reader.read_row(row)?,
+            None => None,
+        };
+        self.reader.finish()?;
+        Ok(item)
+    }
+
+    pub fn reader(&self) -> &DepositReader {
+        &self.reader
     }
 }
