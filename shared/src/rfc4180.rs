@@ -474,4 +474,73 @@ mod tests {
             }]
         );
     }
+
+    fn pushed(lines: &[&str]) -> Vec<Result<Option<Row>, Problem>> {
+        let mut record_lines = RecordLines::new();
+        let mut results: Vec<_> = lines
+            .iter()
+            .map(|line| record_lines.push_line(line))
+            .collect();
+        results.push(record_lines.finish());
+        results
+    }
+
+    #[test]
+    fn record_lines_join_quoted_line_breaks_and_keep_line_numbers() {
+        let results = pushed(&[
+            "#one\r\n",
+            "a,\"multi\r\n",
+            "line\"\r\n",
+            "#two\"x\n",
+            "b,c",
+        ]);
+        assert_eq!(
+            results,
+            vec![
+                Ok(Some(Row::Section {
+                    line: 1,
+                    name: "one".into()
+                })),
+                Ok(None),
+                Ok(Some(Row::Fields {
+                    line: 2,
+                    fields: vec!["a".into(), "multi\r\nline".into()]
+                })),
+                Ok(Some(Row::Section {
+                    line: 4,
+                    name: "two\"x".into()
+                })),
+                Ok(None),
+                Ok(Some(Row::Fields {
+                    line: 5,
+                    fields: vec!["b".into(), "c".into()]
+                })),
+            ]
+        );
+    }
+
+    #[test]
+    fn record_lines_refuse_what_the_reader_refuses_and_runaway_quotes() {
+        let quote_inside = pushed(&["a,b\r\n", "c\"d,e\r\n", "f\"\r\n"]);
+        let problem = quote_inside[2].clone().unwrap_err();
+        assert_eq!(problem.field, "line 2");
+        assert!(problem.message.contains("quote inside an unquoted field"));
+
+        let unclosed = pushed(&["a,\"open\r\n", "still open"]);
+        let problem = unclosed[2].clone().unwrap_err();
+        assert!(problem.message.contains("not closed"), "{problem:?}");
+
+        // An unclosed quote is not buffered beyond MAX_RECORD_BYTES.
+        let mut record_lines = RecordLines::new();
+        record_lines.push_line("a,\"open\r\n").unwrap();
+        let long = "x".repeat(1024) + "\n";
+        let refused = (0..MAX_RECORD_BYTES / 1024 + 2)
+            .map(|_| record_lines.push_line(&long))
+            .find_map(Result::err)
+            .expect("refused before the end");
+        assert_eq!(refused.field, "line 1");
+
+        let two = RecordLines::new().push_line("a\nb\n").unwrap_err();
+        assert!(two.message.contains("one at a time"), "{two:?}");
+    }
 }
