@@ -12,8 +12,8 @@
 //! and field (`MalformedInput` for structure, `InvalidValue` for values).
 //!
 //! Memory: what it keeps to check references, not the objects it hands back: the reseller
-//! ids, the contact handles (one buffer plus an offset each) and the domain names, front-coded
-//! (sorted names share long prefixes, so a few bytes each).
+//! ids, the contact handles (one buffer plus an offset each) and the domain names, front- and
+//! back-coded (sorted names share long beginnings and the TLD, so a few bytes each).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -138,8 +138,9 @@ impl SortedKeys {
     }
 }
 
-/// Sorted names, each stored as the length of the prefix it shares with the one before and
-/// the rest; read back in order by a cursor, which is how name server rows look them up.
+/// Sorted names, each stored as the lengths of the beginning and the ending it shares with
+/// the name before, and the bytes in between; read back in order by a cursor, which is how
+/// name server rows look them up.
 #[derive(Debug, Default)]
 struct FrontCoded {
     bytes: Vec<u8>,
@@ -178,16 +179,27 @@ fn get_length(bytes: &[u8], offset: &mut usize) -> Option<usize> {
 impl FrontCoded {
     fn push(&mut self, name: &str) {
         let name = name.as_bytes();
-        let shared = self
+        let prefix = self
             .last
             .iter()
             .zip(name)
             .take_while(|(a, b)| a == b)
             .count();
-        let rest = name.get(shared..).unwrap_or_default();
-        put_length(&mut self.bytes, shared);
-        put_length(&mut self.bytes, rest.len());
-        self.bytes.extend_from_slice(rest);
+        // The shared ending (the TLD, mostly), within what the prefix left of both names.
+        let room = self.last.len().min(name.len()) - prefix;
+        let suffix = self
+            .last
+            .iter()
+            .rev()
+            .zip(name.iter().rev())
+            .take(room)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let middle = name.get(prefix..name.len() - suffix).unwrap_or_default();
+        put_length(&mut self.bytes, prefix);
+        put_length(&mut self.bytes, suffix);
+        put_length(&mut self.bytes, middle.len());
+        self.bytes.extend_from_slice(middle);
         self.last.clear();
         self.last.extend_from_slice(name);
     }
@@ -198,17 +210,27 @@ impl FrontCoded {
         let name = name.as_bytes();
         while self.current.as_slice() < name {
             let mut offset = self.read;
-            let (Some(shared), Some(length)) = (
+            let (Some(prefix), Some(suffix), Some(length)) = (
+                get_length(&self.bytes, &mut offset),
                 get_length(&self.bytes, &mut offset),
                 get_length(&self.bytes, &mut offset),
             ) else {
                 return false;
             };
-            let Some(rest) = self.bytes.get(offset..offset + length) else {
+            let (Some(middle), Some(ending)) = (
+                self.bytes.get(offset..offset + length),
+                self.current
+                    .len()
+                    .checked_sub(suffix)
+                    .and_then(|start| self.current.get(start..)),
+            ) else {
                 return false;
             };
-            self.current.truncate(shared);
-            self.current.extend_from_slice(rest);
+            let mut next = Vec::with_capacity(prefix + length + suffix);
+            next.extend_from_slice(self.current.get(..prefix).unwrap_or_default());
+            next.extend_from_slice(middle);
+            next.extend_from_slice(ending);
+            self.current = next;
             self.read = offset + length;
         }
         self.current.as_slice() == name
@@ -747,5 +769,45 @@ impl DepositLines {
 
     pub fn reader(&self) -> &DepositReader {
         &self.reader
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coded_names_read_back_in_order_and_refuse_others() {
+        let names = [
+            "a.coop",
+            "aa.coop",
+            "aaa",
+            "aaaa",
+            "ab.coop",
+            "abab.coop",
+            "b",
+            "bb",
+            "xn--caf-dma.coop",
+            "Коопрег.coop",
+            "Коопрегг.coop",
+        ];
+        let mut coded = FrontCoded::default();
+        for name in names {
+            coded.push(name);
+        }
+        let mut probes: Vec<(&str, bool)> = names.iter().map(|name| (*name, true)).collect();
+        probes.extend([("a", false), ("aab", false), ("abc", false), ("zz", false)]);
+        probes.sort();
+        for (name, member) in probes {
+            assert_eq!(coded.seek(name), member, "{name}");
+        }
+        let mut keys = SortedKeys::default();
+        for name in names {
+            keys.push(name).unwrap();
+        }
+        for (index, name) in names.iter().enumerate() {
+            assert_eq!(keys.index_of(name), Some(index));
+        }
+        assert_eq!(keys.index_of("aab"), None);
     }
 }
