@@ -35,11 +35,14 @@
 //! Domains are thus paged twice: once for `#domains`, once for `#nameservers`.
 //!
 //! The writer holds only the header, the section state and the last key, so its memory does
-//! not grow with the registry. [`parse_deposit`] holds the whole deposit as structs (about the
-//! size of the file again, see `docs/benchmarks.md`) and refuses malformed input with the
-//! line and field: wrong section order or header row, a count that does not match, a
-//! duplicate key, a reference to a contact, reseller or domain that is not in the deposit,
-//! a bad time, language tag or verification state, text after `#end`, or a missing `#end`.
+//! not grow with the registry. Reading goes record by record through [`DepositReader`]
+//! (`escrow/reader.rs`), which refuses malformed input with the line and field: wrong
+//! section order or header row, a count that does not match, a key out of order or
+//! repeated, a reference to a contact, reseller or domain that is not in the deposit, a bad
+//! time, language tag or verification state, text after `#end`, or a missing `#end`. It
+//! keeps only what checking references needs (a few MiB at 100k domains), so
+//! [`DepositLines`] can check a deposit as it streams in; [`parse_deposit`] collects the
+//! objects it hands back (about four times the size of the file, see `docs/benchmarks.md`).
 
 use chrono::{DateTime, SecondsFormat};
 

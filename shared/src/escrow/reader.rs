@@ -342,16 +342,6 @@ impl DepositReader {
         self.handles.index_of(handle)
     }
 
-    /// The number of contacts read so far.
-    pub fn contacts_read(&self) -> usize {
-        self.handles.ends.len()
-    }
-
-    /// True once `#end` was read.
-    pub fn at_end(&self) -> bool {
-        self.expect == Expect::Nothing
-    }
-
     /// Reads the next record; returns the object it holds, if it is a data row of an object
     /// section (or the header, once complete).
     pub fn read_row(&mut self, row: Row) -> Result<Option<DepositItem>, Problem> {
