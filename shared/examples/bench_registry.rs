@@ -1,8 +1,10 @@
 //! Streams the zone and the escrow deposit of 10k and 100k synthetic domains to a sink that
 //! only counts bytes, and reports time, bytes and the peak heap held while streaming (a
 //! counting global allocator; the generated objects are made one at a time, so the peak is
-//! what the writer and one chunk hold). Then parses two deposits and diffs them, which is
-//! the part that holds everything in memory.
+//! what the writer and one chunk hold). Then compares two deposits (day 2 changes every
+//! 100th contact's organisation): parsed whole and diffed in memory, and streamed line by
+//! line through `StreamingDiff` from 64 KiB chunks, as the worker reads R2 bodies (the two
+//! texts stand in for the R2 objects and are not counted).
 //!
 //! `cargo run --release -p coopreg-shared --example bench_registry`
 
@@ -10,12 +12,13 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use coopreg_shared::changes::diff_deposits;
+use coopreg_shared::changes::{diff_deposits, Side, StreamingDiff};
 use coopreg_shared::escrow::{
     parse_deposit, DepositHeader, DepositType, DepositWriter, EscrowContact, EscrowDomain,
     EscrowReseller, ObjectCounts,
 };
 use coopreg_shared::model::{ContactInfo, DomainName, Nameserver, DAY};
+use coopreg_shared::rfc4180::LineSplitter;
 use coopreg_shared::zone::{ZoneConfig, ZoneDomain, ZoneWriter};
 
 struct Counting;
@@ -248,6 +251,9 @@ fn measure_escrow(domains: usize) -> Run {
 }
 
 struct DiffRun {
+    stream_seconds: f64,
+    stream_peak: usize,
+    streamed_material_changes: usize,
     parse_seconds: f64,
     parsed_bytes: usize,
     diff_seconds: f64,
@@ -261,6 +267,8 @@ fn measure_diff(domains: usize) -> DiffRun {
     let mut day2 = String::new();
     stream_escrow(domains, 2, |chunk| day2.push_str(chunk));
 
+    let (stream_seconds, stream_peak, streamed) = measure_streaming_diff(&day1, &day2);
+
     let before = start_measure();
     let started = Instant::now();
     let previous = parse_deposit(&day1).expect("day 1 parses");
@@ -272,13 +280,75 @@ fn measure_diff(domains: usize) -> DiffRun {
     let started = Instant::now();
     let report = diff_deposits(&previous, &current);
     let diff_seconds = started.elapsed().as_secs_f64();
+    assert_eq!(
+        streamed, report,
+        "the streaming diff equals the in-memory one"
+    );
     DiffRun {
+        stream_seconds,
+        stream_peak,
+        streamed_material_changes: streamed.material_changes.len(),
         parse_seconds,
         parsed_bytes,
         diff_seconds,
         diff_peak: peak_above(baseline),
         material_changes: report.material_changes.len(),
     }
+}
+
+/// A stored object read as the worker reads an R2 body: chunks of 64 KiB split into lines.
+struct ChunkedLines<'a> {
+    chunks: std::slice::Chunks<'a, u8>,
+    lines: LineSplitter,
+}
+
+impl ChunkedLines<'_> {
+    fn next_line(&mut self) -> Option<String> {
+        loop {
+            if let Some(line) = self.lines.next_line() {
+                return Some(line.expect("utf-8"));
+            }
+            match self.chunks.next() {
+                Some(chunk) => self.lines.push(chunk),
+                None => return self.lines.finish().map(|line| line.expect("utf-8")),
+            }
+        }
+    }
+}
+
+/// Time, peak heap above the two texts, and the report of the streaming diff.
+fn measure_streaming_diff(
+    day1: &str,
+    day2: &str,
+) -> (f64, usize, coopreg_shared::changes::ChangeReport) {
+    let baseline = start_measure();
+    let started = Instant::now();
+    let mut previous = ChunkedLines {
+        chunks: day1.as_bytes().chunks(64 * 1024),
+        lines: LineSplitter::new(),
+    };
+    let mut current = ChunkedLines {
+        chunks: day2.as_bytes().chunks(64 * 1024),
+        lines: LineSplitter::new(),
+    };
+    let mut diff = StreamingDiff::new();
+    while let Some(side) = diff.wants() {
+        let source = match side {
+            Side::Previous => &mut previous,
+            Side::Current => &mut current,
+        };
+        match source.next_line() {
+            Some(line) => diff.feed_line(side, &line),
+            None => diff.end_of_input(side),
+        }
+        .expect("valid deposits");
+    }
+    let report = diff.finish().expect("complete");
+    (
+        started.elapsed().as_secs_f64(),
+        peak_above(baseline),
+        report,
+    )
 }
 
 fn mib(bytes: usize) -> f64 {
@@ -324,6 +394,24 @@ fn main() {
             run.diff_seconds,
             mib(run.diff_peak),
             run.material_changes
+        );
+    }
+    println!();
+    println!("| streaming change detection | domains | time (s) | peak heap held | material changes found |");
+    println!("|---|---:|---:|---:|---:|");
+    for (n, run) in sizes.iter().zip(diffs.iter()) {
+        println!(
+            "| streaming diff | {n} | {:.3} | {:.2} MiB | {} |",
+            run.stream_seconds,
+            mib(run.stream_peak),
+            run.streamed_material_changes
+        );
+    }
+    if let [small, large] = diffs.as_slice() {
+        println!(
+            "| streaming diff 100k/10k | ×10 | ×{:.1} | ×{:.2} | |",
+            large.stream_seconds / small.stream_seconds,
+            large.stream_peak as f64 / small.stream_peak.max(1) as f64
         );
     }
 }

@@ -14,18 +14,30 @@
 //! - **Owner changes**, **new domains** and **deleted domains** by A-label name.
 //! - Every list is sorted by handle or name, so the same two deposits give the same report.
 //!
-//! Memory: both deposits are compared as parsed structs, plus maps of borrowed keys, so the
-//! cost is about the two parsed deposits (see `docs/benchmarks.md`); no streaming variant.
-//! This function raises no errors: [`crate::escrow::parse_deposit`] has already refused a
-//! malformed deposit.
+//! The rules live in one place, `Comparison`, which walks both deposits in lockstep by key
+//! (contacts by handle, then domains by name) and keeps only what the report needs across
+//! sections: the material fields that changed, the new owners of moved domains and the
+//! domains of owners not yet seen in the previous deposit (all bounded by the changes), and
+//! one bit per previous contact saying it owned a domain. Two ways in:
+//! - [`StreamingDiff`] reads the two deposit files line by line as they stream in (the
+//!   daily job, from R2), never holding either; malformed input is refused as
+//!   [`Problems`](crate::error::Problems) naming the deposit, line and field. Its memory is
+//!   that of [`crate::escrow::DepositReader`] (the handles and front-coded domain names of
+//!   each deposit) plus the above: a few MiB at 100k domains (`docs/benchmarks.md`).
+//! - [`diff_deposits`] compares two deposits already in memory (tests, small registries).
 //!
 //! [`ContactInfo::material_differences`]: crate::model::ContactInfo::material_differences
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod streaming;
+
+pub use streaming::{diff_deposit_lines, Side, StreamingDiff};
+
 use serde::{Deserialize, Serialize};
 
 use crate::escrow::{Deposit, EscrowContact, EscrowDomain};
+use crate::model::ContactInfo;
 use crate::model::MaterialField;
 
 /// A registrant to review, and the domains that brought it up.
@@ -74,106 +86,222 @@ impl ChangeReport {
     }
 }
 
-fn domains_by_name(deposit: &Deposit) -> BTreeMap<&str, &EscrowDomain> {
-    deposit
-        .domains
-        .iter()
-        .map(|domain| (domain.name.ascii.as_str(), domain))
-        .collect()
+/// Previous owners: one bit per previous contact (by its position among the sorted
+/// handles), and by name for an owner that is not a contact (only in hand-made deposits).
+#[derive(Debug, Default)]
+struct OwnerSet {
+    bits: Vec<u64>,
+    others: BTreeSet<String>,
 }
 
-fn contacts_by_handle(deposit: &Deposit) -> BTreeMap<&str, &EscrowContact> {
-    deposit
-        .contacts
-        .iter()
-        .map(|contact| (contact.handle.as_str(), contact))
-        .collect()
-}
-
-/// Handle → the domains it owns, sorted by name (the map is keyed by name).
-fn owned_domains<'a>(
-    domains: &BTreeMap<&'a str, &'a EscrowDomain>,
-) -> BTreeMap<&'a str, Vec<&'a str>> {
-    let mut owned: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (name, domain) in domains {
-        owned
-            .entry(domain.registrant.as_str())
-            .or_default()
-            .push(name);
+impl OwnerSet {
+    fn insert(&mut self, index: Option<usize>, handle: &str) {
+        match index {
+            Some(index) => {
+                let word = index / 64;
+                if self.bits.len() <= word {
+                    self.bits.resize(word + 1, 0);
+                }
+                if let Some(bits) = self.bits.get_mut(word) {
+                    *bits |= 1 << (index % 64);
+                }
+            }
+            None => {
+                self.others.insert(handle.to_string());
+            }
+        }
     }
-    owned
+
+    fn contains(&self, index: Option<usize>, handle: &str) -> bool {
+        match index {
+            Some(index) => self
+                .bits
+                .get(index / 64)
+                .is_some_and(|bits| bits & (1 << (index % 64)) != 0),
+            None => self.others.contains(handle),
+        }
+    }
 }
 
-/// Compares two deposits; see the module documentation for the rules.
-pub fn diff_deposits(previous: &Deposit, current: &Deposit) -> ChangeReport {
-    let previous_domains = domains_by_name(previous);
-    let current_domains = domains_by_name(current);
-    let previous_contacts = contacts_by_handle(previous);
-    let previous_owned = owned_domains(&previous_domains);
-    let current_owned = owned_domains(&current_domains);
+/// A domain row as the comparison sees it: its name, its owner, and the owner's position
+/// among the previous deposit's contact handles (None if it is not a previous contact).
+#[derive(Clone, Copy, Debug)]
+struct DomainSide<'a> {
+    name: &'a str,
+    owner: &'a str,
+    owner_index: Option<usize>,
+}
 
-    let mut report = ChangeReport::default();
-    // Handle → domains that make it a new registrant (BTreeMap/Set keep them sorted).
-    let mut for_review: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+/// The rules of the module, fed in key order; see the module documentation.
+#[derive(Debug, Default)]
+struct Comparison {
+    report: ChangeReport,
+    /// Contacts in both deposits whose material data differs, with their current domains.
+    material: BTreeMap<String, (Vec<MaterialField>, Vec<String>)>,
+    /// The new owners of moved domains, with those domains.
+    moved_to: BTreeMap<String, BTreeSet<String>>,
+    /// Current owners not seen owning a previous domain so far, with their domains.
+    pending: BTreeMap<String, Vec<String>>,
+    previous_owners: OwnerSet,
+}
 
-    for (name, domain) in &current_domains {
-        match previous_domains.get(name) {
-            None => report.new_domains.push(name.to_string()),
-            Some(before) if before.registrant != domain.registrant => {
-                report.owner_changes.push(OwnerChange {
-                    domain: name.to_string(),
-                    previous_owner: before.registrant.clone(),
-                    current_owner: domain.registrant.clone(),
+impl Comparison {
+    /// A contact present in both deposits (contacts are fed in handle order).
+    fn contact(&mut self, handle: &str, previous: &ContactInfo, current: &ContactInfo) {
+        let fields = previous.material_differences(current);
+        if !fields.is_empty() {
+            self.material
+                .insert(handle.to_string(), (fields, Vec::new()));
+        }
+    }
+
+    /// One domain name, in name order, as it is in either deposit or both.
+    fn domain(&mut self, previous: Option<DomainSide<'_>>, current: Option<DomainSide<'_>>) {
+        if let Some(before) = previous {
+            self.previous_owners
+                .insert(before.owner_index, before.owner);
+            self.pending.remove(before.owner);
+        }
+        let Some(now) = current else {
+            if let Some(before) = previous {
+                self.report.deleted_domains.push(before.name.to_string());
+            }
+            return;
+        };
+        let name = now.name.to_string();
+        if let Some((_, domains)) = self.material.get_mut(now.owner) {
+            domains.push(name.clone());
+        }
+        match previous {
+            None => self.report.new_domains.push(name.clone()),
+            Some(before) if before.owner != now.owner => {
+                self.report.owner_changes.push(OwnerChange {
+                    domain: name.clone(),
+                    previous_owner: before.owner.to_string(),
+                    current_owner: now.owner.to_string(),
                 });
-                for_review
-                    .entry(domain.registrant.as_str())
+                self.moved_to
+                    .entry(now.owner.to_string())
                     .or_default()
-                    .insert(name);
+                    .insert(name.clone());
             }
             Some(_) => {}
         }
+        if !self.previous_owners.contains(now.owner_index, now.owner) {
+            self.pending
+                .entry(now.owner.to_string())
+                .or_default()
+                .push(name);
+        }
     }
-    report.deleted_domains = previous_domains
-        .keys()
-        .filter(|name| !current_domains.contains_key(*name))
-        .map(|name| name.to_string())
-        .collect();
 
-    for (handle, domains) in &current_owned {
-        if !previous_owned.contains_key(handle) {
-            for_review.entry(handle).or_default().extend(domains.iter());
+    fn finish(self) -> ChangeReport {
+        let Comparison {
+            mut report,
+            material,
+            mut moved_to,
+            pending,
+            ..
+        } = self;
+        // Whoever is still pending owned nothing before: all its domains bring it up.
+        for (handle, domains) in pending {
+            moved_to.entry(handle).or_default().extend(domains);
         }
+        for (handle, (fields, domains)) in material {
+            if !domains.is_empty() && !moved_to.contains_key(&handle) {
+                report.material_changes.push(MaterialChange {
+                    handle,
+                    fields,
+                    domains,
+                });
+            }
+        }
+        report.new_registrants = moved_to
+            .into_iter()
+            .map(|(handle, domains)| NewRegistrant {
+                handle,
+                domains: domains.into_iter().collect(),
+            })
+            .collect();
+        report
     }
-    report.new_registrants = for_review
-        .iter()
-        .map(|(handle, domains)| NewRegistrant {
-            handle: handle.to_string(),
-            domains: domains.iter().map(|name| name.to_string()).collect(),
-        })
-        .collect();
+}
 
-    for contact in &current.contacts {
-        let handle = contact.handle.as_str();
-        let Some(domains) = current_owned.get(handle) else {
-            continue;
-        };
-        if for_review.contains_key(handle) {
-            continue;
-        }
-        let Some(before) = previous_contacts.get(handle) else {
-            continue;
-        };
-        let fields = before.info.material_differences(&contact.info);
-        if !fields.is_empty() {
-            report.material_changes.push(MaterialChange {
-                handle: handle.to_string(),
-                fields,
-                domains: domains.iter().map(|name| name.to_string()).collect(),
-            });
+fn sorted_contacts(deposit: &Deposit) -> Vec<&EscrowContact> {
+    let mut contacts: Vec<&EscrowContact> = deposit.contacts.iter().collect();
+    contacts.sort_by(|a, b| a.handle.cmp(&b.handle));
+    contacts
+}
+
+fn sorted_domains(deposit: &Deposit) -> Vec<&EscrowDomain> {
+    let mut domains: Vec<&EscrowDomain> = deposit.domains.iter().collect();
+    domains.sort_by(|a, b| a.name.ascii.cmp(&b.name.ascii));
+    domains
+}
+
+fn domain_side(domain: &EscrowDomain, owner_index: Option<usize>) -> DomainSide<'_> {
+    DomainSide {
+        name: domain.name.ascii.as_str(),
+        owner: domain.registrant.as_str(),
+        owner_index,
+    }
+}
+
+/// Compares two deposits in memory; see the module documentation for the rules. The
+/// deposits need not be sorted (they are walked through sorted references).
+pub fn diff_deposits(previous: &Deposit, current: &Deposit) -> ChangeReport {
+    let mut comparison = Comparison::default();
+
+    let previous_contacts = sorted_contacts(previous);
+    let current_contacts = sorted_contacts(current);
+    let index_of = |handle: &str| {
+        previous_contacts
+            .binary_search_by(|contact| contact.handle.as_str().cmp(handle))
+            .ok()
+    };
+    let (mut p, mut c) = (0, 0);
+    while let (Some(before), Some(now)) = (previous_contacts.get(p), current_contacts.get(c)) {
+        match before.handle.cmp(&now.handle) {
+            std::cmp::Ordering::Less => p += 1,
+            std::cmp::Ordering::Greater => c += 1,
+            std::cmp::Ordering::Equal => {
+                comparison.contact(&now.handle, &before.info, &now.info);
+                p += 1;
+                c += 1;
+            }
         }
     }
-    report
-        .material_changes
-        .sort_by(|a, b| a.handle.cmp(&b.handle));
-    report
+
+    let previous_domains = sorted_domains(previous);
+    let current_domains = sorted_domains(current);
+    let (mut p, mut c) = (0, 0);
+    loop {
+        let before = previous_domains
+            .get(p)
+            .map(|domain| domain_side(domain, index_of(&domain.registrant)));
+        let now = current_domains
+            .get(c)
+            .map(|domain| domain_side(domain, index_of(&domain.registrant)));
+        match (before, now) {
+            (None, None) => break,
+            (Some(b), Some(n)) if b.name == n.name => {
+                comparison.domain(before, now);
+                p += 1;
+                c += 1;
+            }
+            (Some(b), Some(n)) if b.name > n.name => {
+                comparison.domain(None, now);
+                c += 1;
+            }
+            (Some(_), _) => {
+                comparison.domain(before, None);
+                p += 1;
+            }
+            (None, Some(_)) => {
+                comparison.domain(None, now);
+                c += 1;
+            }
+        }
+    }
+    comparison.finish()
 }

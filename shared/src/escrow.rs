@@ -35,19 +35,20 @@
 //! Domains are thus paged twice: once for `#domains`, once for `#nameservers`.
 //!
 //! The writer holds only the header, the section state and the last key, so its memory does
-//! not grow with the registry. [`parse_deposit`] holds the whole deposit as structs (about the
-//! size of the file again, see `docs/benchmarks.md`) and refuses malformed input with the
-//! line and field: wrong section order or header row, a count that does not match, a
-//! duplicate key, a reference to a contact, reseller or domain that is not in the deposit,
-//! a bad time, language tag or verification state, text after `#end`, or a missing `#end`.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! not grow with the registry. Reading goes record by record through [`DepositReader`]
+//! (`escrow/reader.rs`), which refuses malformed input with the line and field: wrong
+//! section order or header row, a count that does not match, a key out of order or
+//! repeated, a reference to a contact, reseller or domain that is not in the deposit, a bad
+//! time, language tag or verification state, text after `#end`, or a missing `#end`. It
+//! keeps only what checking references needs (a few MiB at 100k domains), so
+//! [`DepositLines`] can check a deposit as it streams in; [`parse_deposit`] collects the
+//! objects it hands back (about four times the size of the file, see `docs/benchmarks.md`).
 
 use chrono::{DateTime, SecondsFormat};
 
 use crate::error::{ErrorCode, Problem};
 use crate::model::{ContactInfo, DomainName, IdnLanguage, Nameserver, Timestamp};
-use crate::rfc4180::{self, Row};
+use crate::rfc4180;
 
 /// The version of this file format, written in `#deposit`.
 pub const FORMAT_VERSION: &str = "1.0";
@@ -628,408 +629,42 @@ pub fn write_deposit(
 
 // --- reading ------------------------------------------------------------------------------
 
-/// A data row with its line, for field access with good errors.
-struct Record<'a> {
-    line: usize,
-    section: &'static str,
-    fields: &'a [String],
-    names: &'static [&'static str],
-}
+mod reader;
 
-impl Record<'_> {
-    fn problem(&self, column: usize, message: impl Into<String>) -> Problem {
-        let name = self.names.get(column).copied().unwrap_or("?");
-        invalid(
-            format!("{}.{name}", self.section),
-            format!("line {}: {}", self.line, message.into()),
-        )
-    }
+pub use reader::{DepositItem, DepositLines, DepositReader};
 
-    fn text(&self, column: usize) -> &str {
-        self.fields.get(column).map_or("", String::as_str)
-    }
-
-    fn owned(&self, column: usize) -> String {
-        self.text(column).to_string()
-    }
-
-    fn optional(&self, column: usize) -> Option<String> {
-        Some(self.text(column))
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-    }
-
-    fn key(&self, column: usize) -> Result<String, Problem> {
-        let value = self.text(column);
-        if value.is_empty() {
-            return Err(self.problem(column, "may not be empty"));
-        }
-        Ok(value.to_string())
-    }
-
-    fn time(&self, column: usize) -> Result<Timestamp, Problem> {
-        parse_time("", self.text(column)).map_err(|p| self.problem(column, p.message))
-    }
-
-    fn words(&self, column: usize) -> Vec<String> {
-        self.text(column)
-            .split_whitespace()
-            .map(str::to_string)
-            .collect()
-    }
-}
-
-/// Pulls rows from the reader and checks the section structure.
-struct SectionReader<'a> {
-    rows: std::iter::Peekable<rfc4180::Reader<'a>>,
-    last_line: usize,
-}
-
-impl SectionReader<'_> {
-    fn malformed(line: usize, message: impl Into<String>) -> Problem {
-        Problem::new(ErrorCode::MalformedInput, format!("line {line}"), message)
-    }
-
-    /// Expects `#name` followed by the header row `fields`.
-    fn open(&mut self, name: &str, fields: &[&str]) -> Result<(), Problem> {
-        match self.rows.next().transpose()? {
-            Some(Row::Section { line, name: found }) if found == name => {
-                self.last_line = line;
-            }
-            Some(Row::Section { line, name: found }) => {
-                return Err(Self::malformed(
-                    line,
-                    format!("section `#{found}` where `#{name}` was expected"),
-                ))
-            }
-            Some(Row::Fields { line, .. }) => {
-                return Err(Self::malformed(
-                    line,
-                    format!("a data row where the section `#{name}` was expected"),
-                ))
-            }
-            None => {
-                return Err(Self::malformed(
-                    self.last_line,
-                    format!("the deposit ends before the section `#{name}`: it is truncated"),
-                ))
-            }
-        }
-        match self.rows.next().transpose()? {
-            Some(Row::Fields { fields: found, .. }) if found == fields => Ok(()),
-            Some(Row::Fields {
-                line,
-                fields: found,
-            }) => Err(Self::malformed(
-                line,
-                format!(
-                    "the `#{name}` header row is `{}`; this reader expects `{}` (format {})",
-                    found.join(","),
-                    fields.join(","),
-                    FORMAT_VERSION
-                ),
-            )),
-            _ => Err(Self::malformed(
-                self.last_line + 1,
-                format!("the section `#{name}` must start with its header row"),
-            )),
-        }
-    }
-
-    /// The data rows of the current section, each with exactly `names.len()` fields.
-    fn rows(
-        &mut self,
-        section: &'static str,
-        names: &'static [&'static str],
-        mut each: impl FnMut(Record<'_>) -> Result<(), Problem>,
-    ) -> Result<(), Problem> {
-        while let Some(Ok(Row::Fields { .. })) = self.rows.peek() {
-            let Some(Ok(Row::Fields { line, fields })) = self.rows.next() else {
-                break;
-            };
-            self.last_line = line;
-            if fields.len() != names.len() {
-                return Err(Self::malformed(
-                    line,
-                    format!(
-                        "{} fields in a `#{section}` row; it has {} ({})",
-                        fields.len(),
-                        names.len(),
-                        names.join(",")
-                    ),
-                ));
-            }
-            each(Record {
-                line,
-                section,
-                fields: &fields,
-                names,
-            })?;
-        }
-        if let Some(Err(_)) = self.rows.peek() {
-            if let Some(Err(problem)) = self.rows.next() {
-                return Err(problem);
-            }
-        }
-        Ok(())
-    }
-}
-
-fn duplicate(record: &Record<'_>, column: usize, key: &str) -> Problem {
-    record.problem(column, format!("`{key}` appears twice"))
-}
-
-fn unknown(record: &Record<'_>, column: usize, kind: &str, key: &str) -> Problem {
-    record.problem(
-        column,
-        format!("`{key}` names a {kind} that is not in the deposit"),
-    )
-}
-
-/// Reads a deposit written by [`DepositWriter`]; refuses anything malformed (never panics).
+/// Reads a deposit written by [`DepositWriter`] into memory; refuses anything malformed
+/// (never panics), with the rules of [`DepositReader`].
 pub fn parse_deposit(text: &str) -> Result<Deposit, Problem> {
-    let mut reader = SectionReader {
-        rows: rfc4180::Reader::new(text).peekable(),
-        last_line: 1,
-    };
-
-    reader.open("deposit", &DEPOSIT_FIELDS)?;
+    let mut reader = DepositReader::new();
     let mut header = None;
-    reader.rows("deposit", &DEPOSIT_FIELDS, |record| {
-        if header.is_some() {
-            return Err(record.problem(0, "`#deposit` has exactly one row"));
-        }
-        if record.text(2) != DepositType::Full.as_str() {
-            return Err(record.problem(
-                2,
-                format!("`{}`: only FULL deposits are read", record.text(2)),
-            ));
-        }
-        if record.text(4) != FORMAT_VERSION {
-            return Err(record.problem(
-                4,
-                format!(
-                    "version `{}`; this reader reads {FORMAT_VERSION}",
-                    record.text(4)
-                ),
-            ));
-        }
-        header = Some(DepositHeader {
-            tld: record.key(0)?,
-            id: record.key(1)?,
-            deposit_type: DepositType::Full,
-            watermark: record.time(3)?,
-            counts: ObjectCounts::default(),
-        });
-        Ok(())
-    })?;
-    let mut header = header.ok_or_else(|| {
-        SectionReader::malformed(reader.last_line, "`#deposit` must have its one row")
-    })?;
-
-    reader.open("counts", &COUNT_FIELDS)?;
-    let mut declared: BTreeMap<String, u64> = BTreeMap::new();
-    reader.rows("counts", &COUNT_FIELDS, |record| {
-        let object = record.key(0)?;
-        if !Section::ALL.iter().any(|s| s.object() == object) {
-            return Err(record.problem(
-                0,
-                format!("`{object}` is not an object type of this format"),
-            ));
-        }
-        let count = record
-            .text(1)
-            .parse::<u64>()
-            .map_err(|_| record.problem(1, format!("`{}` is not a count", record.text(1))))?;
-        if declared.insert(object.clone(), count).is_some() {
-            return Err(duplicate(&record, 0, &object));
-        }
-        Ok(())
-    })?;
-    let count_of = |section: Section| -> Result<u64, Problem> {
-        declared.get(section.object()).copied().ok_or_else(|| {
-            invalid(
-                "counts",
-                format!("`#counts` lacks the count of `{}`", section.object()),
-            )
-        })
-    };
-    header.counts = ObjectCounts {
-        resellers: count_of(Section::Resellers)?,
-        contacts: count_of(Section::Contacts)?,
-        domains: count_of(Section::Domains)?,
-        nameservers: count_of(Section::Nameservers)?,
-    };
-
-    reader.open("resellers", &RESELLER_FIELDS)?;
     let mut resellers = Vec::new();
-    let mut reseller_ids = BTreeSet::new();
-    reader.rows("resellers", &RESELLER_FIELDS, |record| {
-        let id = record.key(0)?;
-        if !reseller_ids.insert(id.clone()) {
-            return Err(duplicate(&record, 0, &id));
-        }
-        resellers.push(EscrowReseller {
-            id,
-            name: record.owned(1),
-        });
-        Ok(())
-    })?;
-
-    reader.open("contacts", &CONTACT_FIELDS)?;
     let mut contacts = Vec::new();
-    let mut handles = BTreeSet::new();
-    reader.rows("contacts", &CONTACT_FIELDS, |record| {
-        let handle = record.key(0)?;
-        if !handles.insert(handle.clone()) {
-            return Err(duplicate(&record, 0, &handle));
-        }
-        let reseller = record.key(14)?;
-        if !reseller_ids.contains(&reseller) {
-            return Err(unknown(&record, 14, "reseller", &reseller));
-        }
-        let verification = record.owned(15);
-        check_verification("", &verification).map_err(|p| record.problem(15, p.message))?;
-        contacts.push(EscrowContact {
-            handle,
-            info: ContactInfo {
-                first_name: record.owned(1),
-                last_name: record.owned(2),
-                organization: record.optional(3),
-                street: (4..7)
-                    .filter_map(|column| record.optional(column))
-                    .collect(),
-                city: record.owned(7),
-                state: record.optional(8),
-                postcode: record.owned(9),
-                country: record.owned(10),
-                phone: record.owned(11),
-                fax: record.optional(12),
-                email: record.owned(13),
-            },
-            reseller,
-            verification,
-        });
-        Ok(())
-    })?;
-
-    reader.open("domains", &DOMAIN_FIELDS)?;
-    let mut domains = Vec::new();
-    let mut index_of: BTreeMap<String, usize> = BTreeMap::new();
-    reader.rows("domains", &DOMAIN_FIELDS, |record| {
-        let ascii = record.key(0)?;
-        if index_of.contains_key(&ascii) {
-            return Err(duplicate(&record, 0, &ascii));
-        }
-        let language = match record.text(2) {
-            "" => None,
-            tag => Some(IdnLanguage::from_tag(tag).ok_or_else(|| {
-                record.problem(
-                    2,
-                    format!("`{tag}` is not an IDN language (CYRL, FR, DE, IT, PT, ES)"),
-                )
-            })?),
-        };
-        let registrant = record.key(5)?;
-        for column in 5..9 {
-            let handle = record.text(column);
-            if !handle.is_empty() && !handles.contains(handle) {
-                return Err(unknown(&record, column, "contact", handle));
+    let mut domains: Vec<EscrowDomain> = Vec::new();
+    // Name server rows come in domain order, so a cursor finds their domain.
+    let mut owner = 0;
+    for row in rfc4180::Reader::new(text) {
+        match reader.read_row(row?)? {
+            None => {}
+            Some(DepositItem::Header(found)) => header = Some(found),
+            Some(DepositItem::Reseller(reseller)) => resellers.push(reseller),
+            Some(DepositItem::Contact(contact)) => contacts.push(contact),
+            Some(DepositItem::Domain(domain)) => domains.push(domain),
+            Some(DepositItem::Nameserver { domain, nameserver }) => {
+                while domains
+                    .get(owner)
+                    .is_some_and(|d| d.name.ascii.as_str() < domain.as_str())
+                {
+                    owner += 1;
+                }
+                if let Some(found) = domains.get_mut(owner) {
+                    found.nameservers.push(nameserver);
+                }
             }
         }
-        let reseller = record.key(9)?;
-        if !reseller_ids.contains(&reseller) {
-            return Err(unknown(&record, 9, "reseller", &reseller));
-        }
-        index_of.insert(ascii.clone(), domains.len());
-        domains.push(EscrowDomain {
-            name: DomainName {
-                ascii,
-                unicode: record.owned(1),
-                language,
-            },
-            roid: record.owned(3),
-            statuses: record.words(4),
-            registrant,
-            admin: record.optional(6),
-            tech: record.optional(7),
-            billing: record.optional(8),
-            reseller,
-            created: record.time(10)?,
-            expires: record.time(11)?,
-            nameservers: Vec::new(),
-        });
-        Ok(())
-    })?;
-
-    reader.open("nameservers", &NAMESERVER_FIELDS)?;
-    let mut nameserver_rows = 0u64;
-    reader.rows("nameservers", &NAMESERVER_FIELDS, |record| {
-        let domain_name = record.key(0)?;
-        let host = record.key(1)?;
-        let domain = index_of
-            .get(&domain_name)
-            .and_then(|&index| domains.get_mut(index))
-            .ok_or_else(|| unknown(&record, 0, "domain", &domain_name))?;
-        if domain.nameservers.iter().any(|ns| ns.host == host) {
-            return Err(duplicate(&record, 1, &host));
-        }
-        domain.nameservers.push(Nameserver {
-            host,
-            addresses: record.words(2),
-        });
-        nameserver_rows += 1;
-        Ok(())
-    })?;
-
-    match reader.rows.next().transpose()? {
-        Some(Row::Section { name, .. }) if name == "end" => {}
-        Some(Row::Section { line, name }) => {
-            return Err(SectionReader::malformed(
-                line,
-                format!("section `#{name}` where `#end` was expected"),
-            ))
-        }
-        Some(Row::Fields { line, .. }) => {
-            return Err(SectionReader::malformed(
-                line,
-                "a data row where `#end` was expected",
-            ))
-        }
-        None => {
-            return Err(SectionReader::malformed(
-                reader.last_line,
-                "the deposit has no `#end`: it is truncated",
-            ))
-        }
     }
-    if let Some(row) = reader.rows.next() {
-        let line = match row {
-            Ok(Row::Section { line, .. } | Row::Fields { line, .. }) => line,
-            Err(problem) => return Err(problem),
-        };
-        return Err(SectionReader::malformed(line, "text after `#end`"));
-    }
-
-    let found = ObjectCounts {
-        resellers: resellers.len() as u64,
-        contacts: contacts.len() as u64,
-        domains: domains.len() as u64,
-        nameservers: nameserver_rows,
-    };
-    for section in Section::ALL {
-        let (declared, actual) = (section.declared(&header.counts), section.declared(&found));
-        if declared != actual {
-            return Err(invalid(
-                format!("counts.{}", section.object()),
-                format!(
-                    "`#counts` declares {declared} {} rows but the deposit holds {actual}",
-                    section.object()
-                ),
-            ));
-        }
-    }
-
+    reader.finish()?;
+    let header = header.ok_or_else(|| invalid("deposit", "the deposit has no header"))?;
     Ok(Deposit {
         header,
         resellers,

@@ -63,11 +63,16 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub fn new(text: &'a str) -> Reader<'a> {
+        Reader::starting_at(text, 1)
+    }
+
+    /// A reader of a piece of a longer input whose first line is line `line` of the whole.
+    pub fn starting_at(text: &'a str, line: usize) -> Reader<'a> {
         Reader {
             bytes: text.as_bytes(),
             text,
             position: 0,
-            line: 1,
+            line,
         }
     }
 
@@ -226,6 +231,149 @@ impl Iterator for Reader<'_> {
     }
 }
 
+/// The longest record [`RecordLines`] buffers; the longest real row is well under 4 KiB, so a
+/// longer one is a malformed input (an unclosed quote) and is refused instead of buffered.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+
+/// Assembles records from lines fed one at a time, for reading a file as a stream: a quoted
+/// field may hold line breaks, so a record may span several lines. Holds one record at most.
+#[derive(Debug, Default)]
+pub struct RecordLines {
+    /// The lines of the record being assembled.
+    pending: String,
+    /// Whether `pending` ends inside a quoted field (an odd number of quotes so far).
+    in_quotes: bool,
+    /// Lines consumed before `pending` starts.
+    lines_before: usize,
+}
+
+impl RecordLines {
+    pub fn new() -> RecordLines {
+        RecordLines::default()
+    }
+
+    fn malformed(line: usize, message: impl Into<String>) -> Problem {
+        Problem::new(ErrorCode::MalformedInput, format!("line {line}"), message)
+    }
+
+    /// Reads the buffered record, which must be exactly one record.
+    fn take(&mut self) -> Result<Option<Row>, Problem> {
+        let text = std::mem::take(&mut self.pending);
+        let first_line = self.lines_before + 1;
+        self.lines_before += text.matches('\n').count();
+        self.in_quotes = false;
+        let mut reader = Reader::starting_at(&text, first_line);
+        let row = reader.next().transpose()?;
+        if reader.next().is_some() {
+            return Err(Self::malformed(
+                first_line,
+                "more than one record in one line; feed lines one at a time",
+            ));
+        }
+        Ok(row)
+    }
+
+    /// Adds one line, ending with its `\n` (CRLF or LF) unless it is the last of the input.
+    /// Returns the record it completes, if any.
+    pub fn push_line(&mut self, line: &str) -> Result<Option<Row>, Problem> {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if body.contains('\n') {
+            return Err(Self::malformed(
+                self.lines_before + 1,
+                "a line holds a line feed before its end; feed lines one at a time",
+            ));
+        }
+        let section_line = self.pending.is_empty() && line.starts_with('#');
+        self.pending.push_str(line);
+        if !section_line {
+            let quotes = line.bytes().filter(|&byte| byte == b'"').count();
+            self.in_quotes ^= quotes % 2 == 1;
+        }
+        let complete = line.ends_with('\n') && (section_line || !self.in_quotes);
+        if complete {
+            return self.take();
+        }
+        if self.pending.len() > MAX_RECORD_BYTES {
+            // Most likely an unbalanced quote: the reader names it; else the length is the fault.
+            let first_line = self.lines_before + 1;
+            self.take()?;
+            return Err(Self::malformed(
+                first_line,
+                format!("a record longer than {MAX_RECORD_BYTES} bytes"),
+            ));
+        }
+        Ok(None)
+    }
+
+    /// The end of the input: the last record, which may lack its terminator.
+    pub fn finish(&mut self) -> Result<Option<Row>, Problem> {
+        if self.pending.is_empty() {
+            return Ok(None);
+        }
+        self.take()
+    }
+
+    /// Lines consumed so far (for messages at the end of the input).
+    pub fn lines(&self) -> usize {
+        self.lines_before
+    }
+}
+
+/// Splits a byte stream that arrives in chunks into lines (each with its `\n`), carrying a
+/// partial line over to the next chunk; for reading a stored object without holding it.
+#[derive(Debug, Default)]
+pub struct LineSplitter {
+    buffer: Vec<u8>,
+    /// Bytes of `buffer` already handed out as lines.
+    consumed: usize,
+}
+
+impl LineSplitter {
+    pub fn new() -> LineSplitter {
+        LineSplitter::default()
+    }
+
+    /// Appends a chunk of the stream.
+    pub fn push(&mut self, chunk: &[u8]) {
+        if self.consumed > 0 {
+            self.buffer.drain(..self.consumed);
+            self.consumed = 0;
+        }
+        self.buffer.extend_from_slice(chunk);
+    }
+
+    fn text(line: &[u8]) -> Result<String, Problem> {
+        String::from_utf8(line.to_vec()).map_err(|_| {
+            Problem::new(
+                ErrorCode::MalformedInput,
+                "text",
+                "the input is not valid UTF-8 text",
+            )
+        })
+    }
+
+    /// The next complete line, if the chunks so far hold one.
+    pub fn next_line(&mut self) -> Option<Result<String, Problem>> {
+        let rest = self.buffer.get(self.consumed..)?;
+        let end = rest.iter().position(|&byte| byte == b'\n')? + 1;
+        let line = rest.get(..end)?;
+        let text = Self::text(line);
+        self.consumed += end;
+        Some(text)
+    }
+
+    /// At the end of the stream: the last line if it has no `\n`.
+    pub fn finish(&mut self) -> Option<Result<String, Problem>> {
+        let rest = self.buffer.get(self.consumed..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let text = Self::text(rest);
+        self.consumed = self.buffer.len();
+        Some(text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,5 +473,74 @@ mod tests {
                 fields: vec!["a".into(), "b".into()]
             }]
         );
+    }
+
+    fn pushed(lines: &[&str]) -> Vec<Result<Option<Row>, Problem>> {
+        let mut record_lines = RecordLines::new();
+        let mut results: Vec<_> = lines
+            .iter()
+            .map(|line| record_lines.push_line(line))
+            .collect();
+        results.push(record_lines.finish());
+        results
+    }
+
+    #[test]
+    fn record_lines_join_quoted_line_breaks_and_keep_line_numbers() {
+        let results = pushed(&[
+            "#one\r\n",
+            "a,\"multi\r\n",
+            "line\"\r\n",
+            "#two\"x\n",
+            "b,c",
+        ]);
+        assert_eq!(
+            results,
+            vec![
+                Ok(Some(Row::Section {
+                    line: 1,
+                    name: "one".into()
+                })),
+                Ok(None),
+                Ok(Some(Row::Fields {
+                    line: 2,
+                    fields: vec!["a".into(), "multi\r\nline".into()]
+                })),
+                Ok(Some(Row::Section {
+                    line: 4,
+                    name: "two\"x".into()
+                })),
+                Ok(None),
+                Ok(Some(Row::Fields {
+                    line: 5,
+                    fields: vec!["b".into(), "c".into()]
+                })),
+            ]
+        );
+    }
+
+    #[test]
+    fn record_lines_refuse_what_the_reader_refuses_and_runaway_quotes() {
+        let quote_inside = pushed(&["a,b\r\n", "c\"d,e\r\n", "f\"\r\n"]);
+        let problem = quote_inside[2].clone().unwrap_err();
+        assert_eq!(problem.field, "line 2");
+        assert!(problem.message.contains("quote inside an unquoted field"));
+
+        let unclosed = pushed(&["a,\"open\r\n", "still open"]);
+        let problem = unclosed[2].clone().unwrap_err();
+        assert!(problem.message.contains("not closed"), "{problem:?}");
+
+        // An unclosed quote is not buffered beyond MAX_RECORD_BYTES.
+        let mut record_lines = RecordLines::new();
+        record_lines.push_line("a,\"open\r\n").unwrap();
+        let long = "x".repeat(1024) + "\n";
+        let refused = (0..MAX_RECORD_BYTES / 1024 + 2)
+            .map(|_| record_lines.push_line(&long))
+            .find_map(Result::err)
+            .expect("refused before the end");
+        assert_eq!(refused.field, "line 1");
+
+        let two = RecordLines::new().push_line("a\nb\n").unwrap_err();
+        assert!(two.message.contains("one at a time"), "{two:?}");
     }
 }

@@ -1,12 +1,13 @@
 //! Change detection between two deposits: each case makes one kind of change to the fixture
-//! registry, writes both deposits, parses them back (as the daily job does) and expects
-//! exactly that change in the report.
+//! registry, writes both deposits, and expects exactly that change in the report, both from
+//! the parsed deposits ([`diff_deposits`]) and from the texts streamed line by line
+//! ([`diff_deposit_lines`], as the daily job does).
 
 mod common;
 
 use common::*;
 use coopreg_shared::changes::{
-    diff_deposits, ChangeReport, MaterialChange, NewRegistrant, OwnerChange,
+    diff_deposit_lines, diff_deposits, ChangeReport, MaterialChange, NewRegistrant, OwnerChange,
 };
 use coopreg_shared::escrow::{parse_deposit, write_deposit, Deposit, EscrowContact, EscrowDomain};
 use coopreg_shared::model::MaterialField;
@@ -24,12 +25,15 @@ fn fixture() -> Registry {
 }
 
 fn deposit(registry: &Registry, id: &str) -> Deposit {
+    parse_deposit(&deposit_text(registry, id)).expect("own output parses")
+}
+
+fn deposit_text(registry: &Registry, id: &str) -> String {
     let mut contacts = registry.contacts.clone();
     contacts.sort_by(|a, b| a.handle.cmp(&b.handle));
     let mut domains = registry.domains.clone();
     domains.sort_by(|a, b| a.name.ascii.cmp(&b.name.ascii));
-    let text = write_deposit(&header(id), &resellers(), &contacts, &domains).expect("valid");
-    parse_deposit(&text).expect("own output parses")
+    write_deposit(&header(id), &resellers(), &contacts, &domains).expect("valid")
 }
 
 fn contact_mut<'a>(registry: &'a mut Registry, handle: &str) -> &'a mut EscrowContact {
@@ -266,13 +270,21 @@ fn the_report_lists_exactly_the_changes_made() {
             },
         ),
     ];
-    let previous = deposit(&fixture(), "day-1");
+    let previous_text = deposit_text(&fixture(), "day-1");
+    let previous = parse_deposit(&previous_text).expect("own output parses");
     for (title, change, expected) in cases {
         let mut registry = fixture();
         change(&mut registry);
-        let current = deposit(&registry, "day-2");
+        let current_text = deposit_text(&registry, "day-2");
+        let current = parse_deposit(&current_text).expect("own output parses");
         let report = diff_deposits(&previous, &current);
         assert_eq!(report, expected, "{title}");
+        let streamed = diff_deposit_lines(
+            previous_text.split_inclusive('\n'),
+            current_text.split_inclusive('\n'),
+        )
+        .expect("own output streams");
+        assert_eq!(streamed, expected, "{title} (streamed)");
         assert_eq!(
             report.is_empty(),
             expected == ChangeReport::default(),
@@ -291,6 +303,19 @@ fn the_first_deposit_makes_every_registrant_new() {
         "day-0",
     );
     let report = diff_deposits(&empty, &deposit(&fixture(), "day-1"));
+    let streamed = diff_deposit_lines(
+        deposit_text(
+            &Registry {
+                contacts: vec![],
+                domains: vec![],
+            },
+            "day-0",
+        )
+        .split_inclusive('\n'),
+        deposit_text(&fixture(), "day-1").split_inclusive('\n'),
+    )
+    .expect("own output streams");
+    assert_eq!(streamed, report);
     let handles: Vec<&str> = report
         .new_registrants
         .iter()

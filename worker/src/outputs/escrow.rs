@@ -6,18 +6,22 @@
 //! key order and streamed into R2. The writer checks every count; a deposit whose data moved
 //! while it was written is refused and its object aborted (the next run tries again).
 //!
-//! Then the new deposit is parsed back (proving it reads) and compared with the previous one
-//! ([`diff_deposits`]); the report is kept with the deposit and its new registrants and
+//! Then the new deposit is read back from R2 as a stream, line by line, and compared with the
+//! previous one read the same way ([`StreamingDiff`]): neither file is held in memory, and
+//! reading the new one through [`DepositLines`] proves it reads (every rule of the format,
+//! counts included). The report is kept with the deposit and its new registrants and
 //! material changes go into the staff review queue. The first deposit has nothing to compare
-//! with and reports nothing.
+//! with: it is only read back, and reports nothing.
 
-use coopreg_shared::changes::{diff_deposits, ChangeReport};
+use coopreg_shared::changes::{ChangeReport, Side, StreamingDiff};
 use coopreg_shared::escrow::{
-    parse_deposit, DepositHeader, DepositType, DepositWriter, EscrowContact, EscrowDomain,
+    DepositHeader, DepositLines, DepositType, DepositWriter, EscrowContact, EscrowDomain,
     EscrowReseller, ObjectCounts,
 };
 use coopreg_shared::lifecycle::{project_domain, ContactRecord, DomainRecord};
 use coopreg_shared::model::Timestamp;
+use coopreg_shared::rfc4180::LineSplitter;
+use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use worker::{D1Database, Env, Result};
 
@@ -170,16 +174,12 @@ pub async fn deposit(env: &Env, db: &D1Database, now: Timestamp) -> Result<Depos
     // The change report against the previous deposit.
     let previous = registry_store::deposits(db, 1).await?.into_iter().next();
     let bucket = super::bucket(env)?;
-    let current_text = read_object(&bucket, &object_key).await?;
-    let current = parse_deposit(&current_text).map_err(|p| problem("read back", p))?;
-    drop(current_text);
     let report = match &previous {
-        Some(previous) => {
-            let previous_text = read_object(&bucket, &previous.object_key).await?;
-            let previous = parse_deposit(&previous_text).map_err(|p| problem("previous", p))?;
-            Some(diff_deposits(&previous, &current))
+        Some(previous) => Some(compare(&bucket, &previous.object_key, &object_key).await?),
+        None => {
+            read_back(&bucket, &object_key).await?;
+            None
         }
-        None => None,
     };
     let report_json = report
         .as_ref()
@@ -302,17 +302,96 @@ async fn write_sections(
     Ok(())
 }
 
-async fn read_object(bucket: &worker::Bucket, key: &str) -> Result<String> {
-    let object = bucket
-        .get(key)
-        .execute()
-        .await?
-        .ok_or_else(|| worker::Error::RustError(format!("{key} is missing from R2")))?;
-    object
-        .body()
-        .ok_or_else(|| worker::Error::RustError(format!("{key} has no content")))?
-        .text()
-        .await
+/// A stored object's lines, read from its body stream chunk by chunk (a partial line is
+/// carried to the next chunk), so the object is never held whole.
+struct ObjectLines {
+    key: String,
+    body: worker::ByteStream,
+    lines: LineSplitter,
+    ended: bool,
+}
+
+impl ObjectLines {
+    async fn open(bucket: &worker::Bucket, key: &str) -> Result<ObjectLines> {
+        let object = bucket
+            .get(key)
+            .execute()
+            .await?
+            .ok_or_else(|| worker::Error::RustError(format!("{key} is missing from R2")))?;
+        let body = object
+            .body()
+            .ok_or_else(|| worker::Error::RustError(format!("{key} has no content")))?
+            .stream()?;
+        Ok(ObjectLines {
+            key: key.to_string(),
+            body,
+            lines: LineSplitter::new(),
+            ended: false,
+        })
+    }
+
+    /// The next line with its line feed (the last may lack one); None at the end.
+    async fn next_line(&mut self) -> Result<Option<String>> {
+        loop {
+            if let Some(line) = self.lines.next_line() {
+                return line.map(Some).map_err(|p| problem(&self.key, p));
+            }
+            if self.ended {
+                return self
+                    .lines
+                    .finish()
+                    .transpose()
+                    .map_err(|p| problem(&self.key, p));
+            }
+            match self.body.next().await {
+                Some(chunk) => self.lines.push(&chunk?),
+                None => self.ended = true,
+            }
+        }
+    }
+}
+
+/// Reads a deposit back from R2 and checks it, without holding it.
+async fn read_back(bucket: &worker::Bucket, key: &str) -> Result<()> {
+    let mut object = ObjectLines::open(bucket, key).await?;
+    let mut deposit = DepositLines::new();
+    while let Some(line) = object.next_line().await? {
+        deposit
+            .push_line(&line)
+            .map_err(|p| problem("read back", p))?;
+    }
+    deposit.finish().map_err(|p| problem("read back", p))?;
+    Ok(())
+}
+
+/// The change report between two stored deposits, both read as streams in lockstep.
+async fn compare(
+    bucket: &worker::Bucket,
+    previous_key: &str,
+    current_key: &str,
+) -> Result<ChangeReport> {
+    let mut previous = ObjectLines::open(bucket, previous_key).await?;
+    let mut current = ObjectLines::open(bucket, current_key).await?;
+    let mut diff = StreamingDiff::new();
+    let refused = |problems: coopreg_shared::Problems| {
+        let detail: Vec<String> = problems
+            .errors
+            .iter()
+            .map(|p| format!("{} ({})", p.message, p.field))
+            .collect();
+        worker::Error::RustError(format!("escrow comparison: {}", detail.join("; ")))
+    };
+    while let Some(side) = diff.wants() {
+        let object = match side {
+            Side::Previous => &mut previous,
+            Side::Current => &mut current,
+        };
+        match object.next_line().await? {
+            Some(line) => diff.feed_line(side, &line).map_err(refused)?,
+            None => diff.end_of_input(side).map_err(refused)?,
+        }
+    }
+    diff.finish().map_err(refused)
 }
 
 /// A deposit's bytes as a download.
