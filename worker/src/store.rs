@@ -101,6 +101,16 @@ pub(crate) async fn records<T: serde::de::DeserializeOwned>(
         .collect()
 }
 
+/// Runs a query for one row with a `record` column, bound to `key`, and reads the record.
+async fn record<T: serde::de::DeserializeOwned>(
+    db: &D1Database,
+    sql: &str,
+    key: &str,
+) -> Result<Option<T>> {
+    let row: Option<RecordRow> = db.prepare(sql).bind(&[key.into()])?.first(None).await?;
+    row.map(parse).transpose()
+}
+
 /// A record's stored JSON, with its secrets sealed (`seal.rs`).
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     let mut value =
@@ -118,42 +128,32 @@ fn opt_str(value: Option<&str>) -> wasm_bindgen::JsValue {
 }
 
 pub async fn contact(db: &D1Database, handle: &str) -> Result<Option<ContactRecord>> {
-    let row: Option<RecordRow> = db
-        .prepare("SELECT record FROM contacts WHERE handle = ?1")
-        .bind(&[handle.into()])?
-        .first(None)
-        .await?;
-    row.map(parse).transpose()
+    record(db, "SELECT record FROM contacts WHERE handle = ?1", handle).await
 }
 
 pub async fn contact_by_token_hash(db: &D1Database, hash: &str) -> Result<Option<ContactRecord>> {
-    let row: Option<RecordRow> = db
-        .prepare("SELECT record FROM contacts WHERE token_hash = ?1")
-        .bind(&[hash.into()])?
-        .first(None)
-        .await?;
-    row.map(parse).transpose()
+    record(
+        db,
+        "SELECT record FROM contacts WHERE token_hash = ?1",
+        hash,
+    )
+    .await
 }
 
 pub async fn domain(db: &D1Database, ascii: &str) -> Result<Option<DomainRecord>> {
-    let row: Option<RecordRow> = db
-        .prepare("SELECT record FROM domains WHERE name = ?1")
-        .bind(&[ascii.into()])?
-        .first(None)
-        .await?;
-    row.map(parse).transpose()
+    record(db, "SELECT record FROM domains WHERE name = ?1", ascii).await
 }
 
 pub async fn domain_by_transfer_token_hash(
     db: &D1Database,
     hash: &str,
 ) -> Result<Option<DomainRecord>> {
-    let row: Option<RecordRow> = db
-        .prepare("SELECT record FROM domains WHERE transfer_token_hash = ?1")
-        .bind(&[hash.into()])?
-        .first(None)
-        .await?;
-    row.map(parse).transpose()
+    record(
+        db,
+        "SELECT record FROM domains WHERE transfer_token_hash = ?1",
+        hash,
+    )
+    .await
 }
 
 /// The domains `handle` owns (a contact travels with them: its verification decides them).
