@@ -2,7 +2,8 @@
 //! the freed names, the history and the e-mails owed, then sending those e-mails after the
 //! response. Every route that runs a lifecycle command ends here.
 
-use coopreg_shared::lifecycle::Outcome;
+use coopreg_shared::lifecycle::{self, Actor, Decision, Outcome};
+use coopreg_shared::Problems;
 use worker::{Context, D1Database, D1PreparedStatement, Env, Result};
 
 use crate::{letters, mail, store};
@@ -88,4 +89,45 @@ pub fn send_soon(env: &Env, ctx: &Context, now: i64) {
             worker::console_warn!("sending e-mail after the response failed: {error}");
         }
     });
+}
+
+/// A registry decision on a contact, by any path (staff console, staff API, signed callback):
+/// the core's `staff_decision` on the contact and the domains it owns, stored in one batch
+/// with the closing of the contact's open review items. `None` when there is no such contact.
+/// The caller sends the e-mails the outcome owes.
+pub async fn registry_decision(
+    env: &Env,
+    db: &D1Database,
+    handle: &str,
+    decision: Decision,
+    actor: Actor,
+    now: i64,
+) -> Result<Option<std::result::Result<Outcome, Problems>>> {
+    let Some(contact) = store::contact(db, handle).await? else {
+        return Ok(None);
+    };
+    let domains = store::domains_owned_by(db, handle).await?;
+    let outcome = match lifecycle::staff_decision(&contact, &domains, decision, actor.clone(), now)
+    {
+        Ok(outcome) => outcome,
+        Err(problems) => return Ok(Some(Err(problems))),
+    };
+    let word = match decision {
+        Decision::Approve => "approved",
+        Decision::Reject => "rejected",
+    };
+    let mut batch = statements(env, db, &outcome, None, now)?;
+    let decided_by = match &actor {
+        Actor::Staff(id) => id.clone(),
+        other => store::actor_label(other),
+    };
+    batch.push(crate::registry_store::resolve_reviews(
+        db,
+        handle,
+        &decided_by,
+        word,
+        now,
+    )?);
+    db.batch(batch).await?;
+    Ok(Some(Ok(outcome)))
 }

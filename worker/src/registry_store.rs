@@ -245,17 +245,12 @@ pub fn add_review(
     ])
 }
 
-/// Open review items, newest first. An item also counts as resolved once the registry decided
-/// on the contact after the item was raised by another way (the staff JSON API, the signed
-/// callback): its history then has a `verified` or `rejected` line by staff or the callback
-/// from then on. (The registrant confirming a link is not a registry review.)
+/// Open review items, newest first. Every registry decision (console, staff API, signed
+/// callback) closes the contact's items in its own batch (`apply::registry_decision`).
 pub async fn open_reviews(db: &D1Database, limit: u32) -> Result<Vec<ReviewRow>> {
     db.prepare(
         "SELECT q.id, q.handle, q.kind, q.detail, q.deposit_id, q.created_at FROM review_queue q
          WHERE q.resolved_at IS NULL
-           AND NOT EXISTS (SELECT 1 FROM events e WHERE e.object = 'contact:' || q.handle
-             AND e.at >= q.created_at AND e.to_state IN ('verified', 'rejected')
-             AND (e.actor LIKE 'staff:%' OR e.actor = 'verification-service'))
          ORDER BY q.created_at DESC, q.id DESC LIMIT ?1",
     )
     .bind(&[limit.into()])?

@@ -218,12 +218,18 @@ async fn store_outcome(env: &Env, db: &D1Database, outcome: &Outcome, now: i64) 
         return Ok(());
     }
     db.batch(statements).await?;
+    send_mail(env, db, outcome, now).await;
+    Ok(())
+}
+
+/// Sends what a stored outcome owes now (the console has no request context to send after
+/// the response); cron retries what fails.
+async fn send_mail(env: &Env, db: &D1Database, outcome: &Outcome, now: i64) {
     if outcome.emails().next().is_some() {
         if let Err(error) = mail::send_due(env, db, now, 20).await {
             worker::console_warn!("sending e-mail after a staff action failed: {error}");
         }
     }
-    Ok(())
 }
 
 // --- login -------------------------------------------------------------------------------
@@ -442,27 +448,21 @@ async fn decide(
             .await
         }
     };
-    let Some(contact) = store::contact(db, handle).await? else {
-        return contact_page(db, staff, handle, now, 404, None, None).await;
-    };
-    let domains = store::domains_owned_by(db, handle).await?;
     let actor = Actor::Staff(staff.id.clone());
-    match lifecycle::staff_decision(&contact, &domains, decision, actor, now) {
-        Ok(outcome) => {
+    match apply::registry_decision(env, db, handle, decision, actor, now).await? {
+        None => contact_page(db, staff, handle, now, 404, None, None).await,
+        Some(Ok(outcome)) => {
+            send_mail(env, db, &outcome, now).await;
             let word = match decision {
                 Decision::Approve => "approved",
                 Decision::Reject => "rejected",
             };
-            store_outcome(env, db, &outcome, now).await?;
-            registry_store::resolve_reviews(db, handle, &staff.id, word, now)?
-                .run()
-                .await?;
             see_other(
                 &format!("/staff/contacts/{}?done={word}", view::segment(handle)),
                 None,
             )
         }
-        Err(problems) => {
+        Some(Err(problems)) => {
             contact_page(
                 db,
                 staff,

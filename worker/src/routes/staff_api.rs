@@ -3,7 +3,7 @@
 //! staff account (HTTP Basic). The decision and the staff member's identity go into the
 //! history.
 
-use coopreg_shared::lifecycle::{self, Actor, Decision};
+use coopreg_shared::lifecycle::{Actor, Decision};
 use coopreg_shared::{ErrorCode, Problem, Problems};
 use worker::{Context, Env, Request, Response, Result};
 
@@ -60,35 +60,30 @@ pub async fn apply_decision(
     actor: Actor,
 ) -> Result<Response> {
     let db = store::db(env)?;
-    let Some(contact) = store::contact(&db, handle).await? else {
-        return http::problem(
+    let now = clock::now(&db).await?;
+    match apply::registry_decision(env, &db, handle, decision, actor, now).await? {
+        None => http::problem(
             ErrorCode::NotFound,
             "contact",
             &format!("There is no contact {handle}."),
-        );
-    };
-    let now = clock::now(&db).await?;
-    let domains = store::domains_owned_by(&db, handle).await?;
-    match lifecycle::staff_decision(&contact, &domains, decision, actor, now) {
-        Ok(outcome) => {
-            apply::outcome(env, ctx, &db, &outcome, now).await?;
-            let verification = outcome
-                .contact(handle)
-                .map_or(contact.verification.word(), |contact| {
-                    contact.verification.word()
-                });
+        ),
+        Some(Err(problems)) => http::problems(&problems),
+        Some(Ok(outcome)) => {
+            if outcome.emails().next().is_some() {
+                apply::send_soon(env, ctx, now);
+            }
+            let contact = store::contact(&db, handle).await?;
             http::json(
                 200,
                 &serde_json::json!({
                     "contact": handle,
-                    "verification": verification,
+                    "verification": contact.map_or("unknown", |contact| contact.verification.word()),
                     "domains": outcome.domains.iter().map(|domain| serde_json::json!({
                         "domain": domain.name.ascii, "status": domain.status_word()
                     })).collect::<Vec<_>>(),
                 }),
             )
         }
-        Err(problems) => http::problems(&problems),
     }
 }
 
