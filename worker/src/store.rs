@@ -182,16 +182,16 @@ pub async fn due_domains(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Do
     .await
 }
 
-/// Writes a contact (insert or replace), with its query columns.
-pub fn put_contact(db: &D1Database, contact: &ContactRecord) -> Result<D1PreparedStatement> {
-    db.prepare(
-        "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (handle) DO UPDATE SET reseller_id = excluded.reseller_id,
-           verification = excluded.verification, token_hash = excluded.token_hash,
-           due_at = excluded.due_at, updated_at = excluded.updated_at, record = excluded.record",
-    )
-    .bind(&[
+const CONTACT_INSERT: &str =
+    "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/// Binds a contact's query columns and record to a [`CONTACT_INSERT`] statement.
+fn contact_values(
+    statement: D1PreparedStatement,
+    contact: &ContactRecord,
+) -> Result<D1PreparedStatement> {
+    statement.bind(&[
         contact.handle.as_str().into(),
         contact.reseller.as_str().into(),
         contact.verification.word().into(),
@@ -202,21 +202,24 @@ pub fn put_contact(db: &D1Database, contact: &ContactRecord) -> Result<D1Prepare
     ])
 }
 
+/// Writes a contact (insert or replace), with its query columns.
+pub fn put_contact(db: &D1Database, contact: &ContactRecord) -> Result<D1PreparedStatement> {
+    contact_values(
+        db.prepare(format!(
+            "{CONTACT_INSERT} ON CONFLICT (handle) DO UPDATE SET reseller_id = excluded.reseller_id,
+               verification = excluded.verification, token_hash = excluded.token_hash,
+               due_at = excluded.due_at, updated_at = excluded.updated_at, record = excluded.record"
+        )),
+        contact,
+    )
+}
+
 /// Inserts a contact only if its handle is new (the web form's derived contacts).
 pub fn add_contact_if_new(db: &D1Database, contact: &ContactRecord) -> Result<D1PreparedStatement> {
-    db.prepare(
-        "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (handle) DO NOTHING",
+    contact_values(
+        db.prepare(format!("{CONTACT_INSERT} ON CONFLICT (handle) DO NOTHING")),
+        contact,
     )
-    .bind(&[
-        contact.handle.as_str().into(),
-        contact.reseller.as_str().into(),
-        contact.verification.word().into(),
-        opt_str(contact.token_hash()),
-        opt_f64(contact.next_due()),
-        (contact.updated as f64).into(),
-        to_json(contact)?.into(),
-    ])
 }
 
 const DOMAIN_COLUMNS: &str =
@@ -456,19 +459,7 @@ pub async fn registration_context(
 /// Inserts a new contact; fails (UNIQUE constraint) if the handle exists, so a new handle
 /// never replaces a stored contact.
 pub fn insert_contact(db: &D1Database, contact: &ContactRecord) -> Result<D1PreparedStatement> {
-    db.prepare(
-        "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )
-    .bind(&[
-        contact.handle.as_str().into(),
-        contact.reseller.as_str().into(),
-        contact.verification.word().into(),
-        opt_str(contact.token_hash()),
-        opt_f64(contact.next_due()),
-        (contact.updated as f64).into(),
-        to_json(contact)?.into(),
-    ])
+    contact_values(db.prepare(CONTACT_INSERT), contact)
 }
 
 #[derive(serde::Deserialize)]

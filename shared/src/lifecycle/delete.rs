@@ -20,7 +20,7 @@ use super::guard::{
     ensure_no_client_status, ensure_no_pending_transfer, ensure_not_deleted, ensure_sponsor,
 };
 use super::record::{ClientStatus, DomainRecord, DomainState};
-use super::staff_decision::ensure_registry;
+use super::staff_decision::{registry_domain_work, staff_reason};
 use super::tick::advance;
 use super::time::REDEMPTION;
 use super::work::Work;
@@ -47,18 +47,15 @@ pub fn staff_delete(
     note: &str,
     now: Timestamp,
 ) -> Result<Outcome, Problems> {
-    ensure_registry(&actor)?;
-    let mut work = Work::new(now, [], [domain]);
-    advance(&mut work);
+    let work = registry_domain_work(domain, &actor, now)?;
     let current = work.first_domain()?;
     ensure_not_deleted(current, "a delete")?;
     ensure_no_pending_transfer(current, "a delete")?;
-    let reason = if note.trim().is_empty() {
-        "deleted by registry staff".to_string()
-    } else {
-        format!("deleted by registry staff: {}", note.trim())
-    };
-    delete_now(work, actor, &reason)
+    delete_now(
+        work,
+        actor,
+        &staff_reason(note, "deleted by registry staff"),
+    )
 }
 
 /// Frees the name within the add grace period, else starts the redemption period.

@@ -70,6 +70,28 @@ pub(crate) fn ensure_registry(actor: &Actor) -> Result<(), Problems> {
     }
 }
 
+/// The start of a registry command on one domain: the actor must be the registry, and the
+/// domain is projected to `now`.
+pub(crate) fn registry_domain_work(
+    domain: &DomainRecord,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<Work, Problems> {
+    ensure_registry(actor)?;
+    let mut work = Work::new(now, [], [domain]);
+    advance(&mut work);
+    Ok(work)
+}
+
+/// The history reason of a staff action: `default`, with the staff member's note if given.
+pub(crate) fn staff_reason(note: &str, default: &str) -> String {
+    if note.trim().is_empty() {
+        default.to_string()
+    } else {
+        format!("{default}: {}", note.trim())
+    }
+}
+
 fn reject(work: &mut Work, actor: Actor) {
     let now = work.now;
     let reason = "rejected by the registry";

@@ -14,9 +14,7 @@
 use super::effect::{Actor, Outcome};
 use super::guard::{ensure_not_deleted, status_prohibits};
 use super::record::{DomainRecord, DomainState, HoldReason};
-use super::staff_decision::ensure_registry;
-use super::tick::advance;
-use super::work::Work;
+use super::staff_decision::{registry_domain_work, staff_reason};
 use crate::error::Problems;
 use crate::model::Timestamp;
 
@@ -27,9 +25,7 @@ pub fn staff_hold(
     note: &str,
     now: Timestamp,
 ) -> Result<Outcome, Problems> {
-    ensure_registry(&actor)?;
-    let mut work = Work::new(now, [], [domain]);
-    advance(&mut work);
+    let mut work = registry_domain_work(domain, &actor, now)?;
     let domain = work.first_domain()?;
     ensure_not_deleted(domain, "a staff hold")?;
     let previous = match &domain.state {
@@ -57,7 +53,7 @@ pub fn staff_hold(
         state,
         now,
         actor,
-        &note_or(note, "held by registry staff"),
+        &staff_reason(note, "held by registry staff"),
     );
     Ok(work.finish())
 }
@@ -69,9 +65,7 @@ pub fn staff_release(
     note: &str,
     now: Timestamp,
 ) -> Result<Outcome, Problems> {
-    ensure_registry(&actor)?;
-    let mut work = Work::new(now, [], [domain]);
-    advance(&mut work);
+    let mut work = registry_domain_work(domain, &actor, now)?;
     let domain = work.first_domain()?;
     let DomainState::Held { previous, .. } = &domain.state else {
         return Err(status_prohibits(format!(
@@ -86,15 +80,7 @@ pub fn staff_release(
         previous,
         now,
         actor,
-        &note_or(note, "released by registry staff"),
+        &staff_reason(note, "released by registry staff"),
     );
     Ok(work.finish())
-}
-
-fn note_or(note: &str, default: &str) -> String {
-    if note.trim().is_empty() {
-        default.to_string()
-    } else {
-        format!("{default}: {}", note.trim())
-    }
 }
