@@ -9,63 +9,47 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
-export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_HIDE_BANNER=true
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-4}"
-
-machine() { echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%d)"; }
+source scripts/bench-lib.sh
 
 command -v wrk >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
-# Starts the production build of the worker on a free port with a fresh local D1.
-start_worker() {
+# The orders API against the trivial route, on the production build, in both modes of
+# scripts/bench-server.mjs (DevTools inspector off, then on as the `wrangler dev` CLI has it).
+bench_http() {
   scripts/setup.sh >/dev/null
   scripts/build.sh --production
-  state=$(mktemp -d)
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  npx wrangler d1 migrations apply DB --local --persist-to "$state" >/dev/null
-  npx wrangler dev --ip 127.0.0.1 --port "$port" --inspector-port 0 --show-interactive-dev-session=false \
-    --persist-to "$state" --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" \
-    --var "AUTH_CODE_KEY:$(head -c 32 /dev/urandom | base64)" < /dev/null > "$state/wrangler.log" 2>&1 &
-  worker_pid=$!
-  trap 'kill $worker_pid 2>/dev/null; wait $worker_pid 2>/dev/null; rm -rf "$state"' EXIT
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/ping" >/dev/null && break; sleep 0.2; done
-  url="http://127.0.0.1:$port"
-}
-
-# wrk → "rps p50_ms p99_ms"
-measure() {
-  local out
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" 2>/dev/null)
-  local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
-}
-to_ms() { python3 -c "import sys,re; v=sys.argv[1]; m=re.match(r'([0-9.]+)(us|ms|s)',v); n=float(m.group(1)); print(round(n/1000 if m.group(2)=='us' else n*1000 if m.group(2)=='s' else n,3))" "$1"; }
-
-bench_http() {
-  start_worker
-  echo "== orders API on local workerd (production build), ${DURATION} each, ${CONNECTIONS} connections"
-  machine
-  local order
-  order=$(curl -sf -X POST "$url/api/v1/orders" -H 'content-type: application/json' \
-    -d "$(sed -n '/local body = /,/certified/p' bench/order.lua >/dev/null; node -e '
-      const label="bench-seed"; console.log(JSON.stringify({domain:label+".coop",period:1,contacts:{owner:{first_name:"Ada",last_name:"Lovelace",organization:"Seed Co-operative",street:["1 Loom Street"],city:"Manchester",state:"",postcode:"M1 1AA",country:"GB",phone:"+44.1612345678",fax:"",email:"seed@example.coop"},admin:null,tech:null,billing:null},nameservers:[{host:"ns1.example.net",addresses:[]},{host:"ns2.example.net",addresses:[]}],eligibility:{criterion:"cooperative_under_local_law",certified:true}}))')" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["order_id"])')
-  read -r base_rps base_p50 base_p99 < <(measure "$url/ping")
-  read -r poll_rps poll_p50 poll_p99 < <(measure "$url/api/v1/orders/$order")
-  read -r sub_rps sub_p50 sub_p99 < <(measure -s bench/order.lua "$url" -- "$(date +%s)")
-  python3 - "$base_rps" "$base_p50" "$base_p99" "$poll_rps" "$poll_p50" "$poll_p99" "$sub_rps" "$sub_p50" "$sub_p99" <<'PY'
-import sys
-b, b50, b99, p, p50, p99, s, s50, s99 = map(float, sys.argv[1:])
-print(f"{'route':<34}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>9}")
-print(f"{'GET /ping (trivial, baseline)':<34}{b:>10.0f}{b50:>10.2f}{b99:>10.2f}{1:>9.2f}")
-print(f"{'GET /api/v1/orders/{id} (poll)':<34}{p:>10.0f}{p50:>10.2f}{p99:>10.2f}{p/b:>9.2f}  target >= 0.70")
-print(f"{'POST /api/v1/orders (submit)':<34}{s:>10.0f}{s50:>10.2f}{s99:>10.2f}{s/b:>9.2f}  target >= 0.30")
-PY
-  kill $worker_pid 2>/dev/null; wait $worker_pid 2>/dev/null || true
+  echo "== orders API on local workerd (production build), wrk -t1 -c${CONNECTIONS} -d${DURATION} per route"
+  echo "machine: $(bench_machine)"
+  printf '%-15s%-34s%10s%10s%10s%9s\n' mode route req/s "p50 ms" "p99 ms" ratio
+  local mode
+  for mode in off on; do
+    if [ "$mode" = on ]; then bench_start --inspector; else bench_start; fi
+    local order
+    order=$(curl -sf -X POST "$url/api/v1/orders" -H 'content-type: application/json' \
+      -d "$(node -e 'console.log(JSON.stringify(require("./bench/seed-order.json")))')" |
+      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).order_id))')
+    curl -sf "$url/api/v1/orders/$order" >/dev/null
+    local base health poll submit
+    base=$(bench_measure "$CONNECTIONS" "$url/ping")
+    health=$(bench_measure "$CONNECTIONS" "$url/health")
+    poll=$(bench_measure "$CONNECTIONS" "$url/api/v1/orders/$order")
+    submit=$(bench_measure "$CONNECTIONS" -s bench/order.lua "$url" -- "$mode$(date +%s)")
+    bench_stop
+    node -e '
+      const [mode, ...rows] = process.argv.slice(1);
+      const [base, health, poll, submit] = rows.map((row) => row.split(" ").map(Number));
+      const line = (name, [rps, p50, p99], target) => console.log(
+        `${("inspector " + mode).padEnd(15)}${name.padEnd(34)}${rps.toFixed(0).padStart(10)}` +
+        `${p50.toFixed(2).padStart(10)}${p99.toFixed(2).padStart(10)}${(rps / base[0]).toFixed(2).padStart(9)}` +
+        (target ? `  target >= ${target}` : ""));
+      line("GET /ping (trivial, baseline)", base);
+      line("GET /health (one D1 write+read)", health);
+      line("GET /api/v1/orders/{id} (poll)", poll, "0.70");
+      line("POST /api/v1/orders (submit)", submit, "0.30");
+    ' "$mode" "$base" "$health" "$poll" "$submit"
+  done
 }
 
 case "$what" in

@@ -15,44 +15,56 @@ pub fn origin(env: &Env) -> String {
         .unwrap_or_else(|_| "http://127.0.0.1:8787".to_string())
 }
 
-/// The statements for `outcome` plus its e-mails, so callers can add their own (an order
-/// row) to the same batch.
+/// What storing an outcome writes: the statements of one batch, and the e-mails among them
+/// (claimed for this request) to send once the batch has committed.
+pub struct Writes {
+    pub statements: Vec<D1PreparedStatement>,
+    pub mail: Vec<mail::Queued>,
+}
+
+impl Writes {
+    /// Adds a statement of the caller's own (an order row) to the same batch.
+    pub fn push(&mut self, statement: D1PreparedStatement) {
+        self.statements.push(statement);
+    }
+}
+
+/// The statements for `outcome` plus its e-mails, so callers can add their own to the same
+/// batch.
 pub fn statements(
     env: &Env,
     db: &D1Database,
     outcome: &Outcome,
     new_name: Option<&str>,
     now: i64,
-) -> Result<Vec<D1PreparedStatement>> {
+) -> Result<Writes> {
     let mut statements = store::outcome_statements(db, outcome, new_name)?;
+    let mut queued = Vec::new();
     let origin = origin(env);
     for email in outcome.emails() {
-        statements.push(mail::enqueue(
-            env,
-            db,
-            &letters::letter(&origin, email),
-            now,
-        )?);
+        let (statement, message) = mail::enqueue(env, db, &letters::letter(&origin, email), now)?;
+        statements.push(statement);
+        queued.push(message);
     }
-    Ok(statements)
+    Ok(Writes {
+        statements,
+        mail: queued,
+    })
 }
 
-/// Runs `statements` as one transaction and sends the queued e-mails after the response.
+/// Runs the writes as one transaction and sends their e-mails after the response.
 pub async fn commit(
     env: &Env,
     ctx: &Context,
     db: &D1Database,
-    statements: Vec<D1PreparedStatement>,
-    sends_mail: bool,
+    writes: Writes,
     now: i64,
 ) -> Result<()> {
-    if statements.is_empty() {
+    if writes.statements.is_empty() {
         return Ok(());
     }
-    db.batch(statements).await?;
-    if sends_mail {
-        send_soon(env, ctx, now);
-    }
+    db.batch(writes.statements).await?;
+    send_soon(env, ctx, writes.mail, now);
     Ok(())
 }
 
@@ -64,25 +76,21 @@ pub async fn outcome(
     outcome: &Outcome,
     now: i64,
 ) -> Result<()> {
-    let statements = statements(env, db, outcome, None, now)?;
-    commit(
-        env,
-        ctx,
-        db,
-        statements,
-        outcome.emails().next().is_some(),
-        now,
-    )
-    .await
+    let writes = statements(env, db, outcome, None, now)?;
+    commit(env, ctx, db, writes, now).await
 }
 
-/// Sends due e-mails in the background of this request (cron retries what fails).
-pub fn send_soon(env: &Env, ctx: &Context, now: i64) {
+/// Sends e-mails whose batch has committed in the background of this request (cron retries
+/// what fails).
+pub fn send_soon(env: &Env, ctx: &Context, mail: Vec<mail::Queued>, now: i64) {
+    if mail.is_empty() {
+        return;
+    }
     let env = env.clone();
     ctx.wait_until(async move {
         let result = async {
             let db = store::db(&env)?;
-            mail::send_due(&env, &db, now, 20).await
+            mail::send_queued(&env, &db, &mail, now).await
         }
         .await;
         if let Err(error) = result {
@@ -94,7 +102,7 @@ pub fn send_soon(env: &Env, ctx: &Context, now: i64) {
 /// A registry decision on a contact, by any path (staff console, staff API, signed callback):
 /// the core's `staff_decision` on the contact and the domains it owns, stored in one batch
 /// with the closing of the contact's open review items. `None` when there is no such contact.
-/// The caller sends the e-mails the outcome owes.
+/// The caller sends the e-mails the outcome owes (returned with it, claimed).
 pub async fn registry_decision(
     env: &Env,
     db: &D1Database,
@@ -102,7 +110,7 @@ pub async fn registry_decision(
     decision: Decision,
     actor: Actor,
     now: i64,
-) -> Result<Option<std::result::Result<Outcome, Problems>>> {
+) -> Result<Option<std::result::Result<(Outcome, Vec<mail::Queued>), Problems>>> {
     let Some(contact) = store::contact(db, handle).await? else {
         return Ok(None);
     };
@@ -116,18 +124,18 @@ pub async fn registry_decision(
         Decision::Approve => "approved",
         Decision::Reject => "rejected",
     };
-    let mut batch = statements(env, db, &outcome, None, now)?;
+    let mut writes = statements(env, db, &outcome, None, now)?;
     let decided_by = match &actor {
         Actor::Staff(id) => id.clone(),
         other => store::actor_label(other),
     };
-    batch.push(crate::registry_store::resolve_reviews(
+    writes.push(crate::registry_store::resolve_reviews(
         db,
         handle,
         &decided_by,
         word,
         now,
     )?);
-    db.batch(batch).await?;
-    Ok(Some(Ok(outcome)))
+    db.batch(writes.statements).await?;
+    Ok(Some(Ok((outcome, writes.mail))))
 }

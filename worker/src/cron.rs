@@ -19,8 +19,9 @@ pub async fn run(env: &Env) -> Result<()> {
         let domains = store::domains_owned_by(&db, &contact.handle).await?;
         let outcome = lifecycle::tick(std::slice::from_ref(&contact), &domains, now);
         if !outcome.is_empty() {
-            db.batch(apply::statements(env, &db, &outcome, None, now)?)
-                .await?;
+            let writes = apply::statements(env, &db, &outcome, None, now)?;
+            db.batch(writes.statements).await?;
+            mail::send_queued(env, &db, &writes.mail, now).await?;
         }
     }
     // A domain's own steps need no contact; passing its owner without the owner's other
@@ -28,8 +29,9 @@ pub async fn run(env: &Env) -> Result<()> {
     for domain in store::due_domains(&db, now, BATCH).await? {
         let outcome = lifecycle::tick(&[], std::slice::from_ref(&domain), now);
         if !outcome.is_empty() {
-            db.batch(apply::statements(env, &db, &outcome, None, now)?)
-                .await?;
+            let writes = apply::statements(env, &db, &outcome, None, now)?;
+            db.batch(writes.statements).await?;
+            mail::send_queued(env, &db, &writes.mail, now).await?;
         }
     }
     mail::send_due(env, &db, now, 100).await?;

@@ -2,9 +2,12 @@
 //! binding.
 //!
 //! Nothing is lost: a message is written to `outbox` in the same D1 batch as the change that
-//! owes it ([`enqueue`]), sent right after, and retried by cron with exponential backoff until
-//! it is sent. A message is marked sent only after the binding accepted it, and each attempt
-//! first claims the row, so a retry never sends a message twice.
+//! owes it ([`enqueue`]), sent right after ([`send_queued`]), and retried by cron
+//! ([`send_due`]) with exponential backoff until it is sent. A message is marked sent only
+//! after the binding accepted it, and every attempt holds a claim on the row (the attempt
+//! counted, the next one pushed out) before it sends, so a retry never sends a message
+//! twice. The first claim is written with the message itself: the request that enqueued it
+//! sends it without reading it back, and cron takes over only when that claim lapses.
 
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
@@ -68,26 +71,61 @@ fn sender(env: &Env) -> String {
         .unwrap_or_else(|_| "verify@registry.coop.test".to_string())
 }
 
-/// The statement that stores `letter` in the outbox; run it in the same batch as the change.
+/// A message this request wrote to the outbox, claimed for it: send it with [`send_queued`]
+/// once the batch that holds it has committed.
+pub struct Queued {
+    id: String,
+    to_addr: String,
+    raw: String,
+}
+
+/// The delay before another attempt after attempt number `attempts` (1, 2, …): one minute,
+/// doubling up to about 34 hours.
+fn backoff(attempts: i64) -> i64 {
+    60i64 << (attempts - 1).clamp(0, 11)
+}
+
+/// The statement that stores `letter` in the outbox, already claimed for its first attempt;
+/// run it in the same batch as the change, then send the [`Queued`] message.
 pub fn enqueue(
     env: &Env,
     db: &D1Database,
     letter: &Letter,
     now: i64,
-) -> Result<D1PreparedStatement> {
+) -> Result<(D1PreparedStatement, Queued)> {
     let id = crypto::random_id()?;
     let raw = render(env, letter, &id, now)?;
-    db.prepare(
-        "INSERT INTO outbox (id, created_at, to_addr, subject, raw, status, attempts, next_attempt_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?2)",
-    )
-    .bind(&[
-        id.into(),
-        (now as f64).into(),
-        letter.to.as_str().into(),
-        letter.subject.as_str().into(),
-        raw.into(),
-    ])
+    let statement = db
+        .prepare(
+            "INSERT INTO outbox (id, created_at, to_addr, subject, raw, status, attempts, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 1, ?6)",
+        )
+        .bind(&[
+            id.as_str().into(),
+            (now as f64).into(),
+            letter.to.as_str().into(),
+            letter.subject.as_str().into(),
+            raw.as_str().into(),
+            ((now + backoff(1)) as f64).into(),
+        ])?;
+    let queued = Queued {
+        id,
+        to_addr: letter.to.clone(),
+        raw,
+    };
+    Ok((statement, queued))
+}
+
+/// Sends messages this request enqueued, after their batch has committed. Returns how many
+/// were sent; a failure is recorded on the row for cron to retry.
+pub async fn send_queued(env: &Env, db: &D1Database, queued: &[Queued], now: i64) -> Result<u32> {
+    let mut sent = 0;
+    for message in queued {
+        if attempt(env, db, &message.id, &message.to_addr, &message.raw, 1, now).await? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
 }
 
 #[derive(serde::Deserialize)]
@@ -112,16 +150,18 @@ pub async fn send_due(env: &Env, db: &D1Database, now: i64, limit: u32) -> Resul
         .results()?;
     let mut sent = 0;
     for message in due {
-        // Claim the row: push its next attempt out first, so a concurrent run skips it.
-        let backoff = 60i64 << message.attempts.clamp(0, 11);
+        // Claim the row: count the attempt and push the next one out first, so a concurrent
+        // run skips it.
+        let attempts = message.attempts + 1;
         let claimed = db
             .prepare(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2
-                 WHERE id = ?1 AND status = 'pending' AND attempts = ?3",
+                "UPDATE outbox SET attempts = ?3, next_attempt_at = ?2
+                 WHERE id = ?1 AND status = 'pending' AND attempts = ?4",
             )
             .bind(&[
                 message.id.as_str().into(),
-                ((now + backoff) as f64).into(),
+                ((now + backoff(attempts)) as f64).into(),
+                (attempts as f64).into(),
                 (message.attempts as f64).into(),
             ])?
             .run()
@@ -129,51 +169,70 @@ pub async fn send_due(env: &Env, db: &D1Database, now: i64, limit: u32) -> Resul
         if claimed.meta()?.and_then(|meta| meta.changes).unwrap_or(0) != 1 {
             continue;
         }
-        match deliver(env, &message).await {
-            Ok(()) => {
-                // Production keeps no copy of a sent message (its links carry tokens); the
-                // dev-tools build keeps it for the local outbox page.
-                let clear_raw = if cfg!(feature = "dev-tools") {
-                    "raw"
-                } else {
-                    "NULL"
-                };
-                db.prepare(format!(
-                    "UPDATE outbox SET status = 'sent', sent_at = ?2, last_error = NULL, raw = {clear_raw} WHERE id = ?1"
-                ))
-                .bind(&[message.id.as_str().into(), (now as f64).into()])?
-                .run()
-                .await?;
-                sent += 1;
-            }
-            Err(error) => {
-                let status = if message.attempts + 1 >= MAX_ATTEMPTS {
-                    "failed"
-                } else {
-                    "pending"
-                };
-                worker::console_warn!(
-                    "e-mail {} not sent (attempt {}): {error}",
-                    message.id,
-                    message.attempts + 1
-                );
-                db.prepare("UPDATE outbox SET status = ?2, last_error = ?3 WHERE id = ?1")
-                    .bind(&[
-                        message.id.as_str().into(),
-                        status.into(),
-                        error.to_string().into(),
-                    ])?
-                    .run()
-                    .await?;
-            }
+        if attempt(
+            env,
+            db,
+            &message.id,
+            &message.to_addr,
+            &message.raw,
+            attempts,
+            now,
+        )
+        .await?
+        {
+            sent += 1;
         }
     }
     Ok(sent)
 }
 
-async fn deliver(env: &Env, message: &Pending) -> Result<()> {
+/// One claimed attempt (number `attempts`) at sending a message: marks it sent, or records
+/// the failure (giving up after [`MAX_ATTEMPTS`]). Returns whether it was sent.
+async fn attempt(
+    env: &Env,
+    db: &D1Database,
+    id: &str,
+    to_addr: &str,
+    raw: &str,
+    attempts: i64,
+    now: i64,
+) -> Result<bool> {
+    match deliver(env, to_addr, raw).await {
+        Ok(()) => {
+            // Production keeps no copy of a sent message (its links carry tokens); the
+            // dev-tools build keeps it for the local outbox page.
+            let clear_raw = if cfg!(feature = "dev-tools") {
+                "raw"
+            } else {
+                "NULL"
+            };
+            db.prepare(format!(
+                "UPDATE outbox SET status = 'sent', sent_at = ?2, last_error = NULL, raw = {clear_raw} WHERE id = ?1"
+            ))
+            .bind(&[id.into(), (now as f64).into()])?
+            .run()
+            .await?;
+            Ok(true)
+        }
+        Err(error) => {
+            let status = if attempts >= MAX_ATTEMPTS {
+                "failed"
+            } else {
+                "pending"
+            };
+            worker::console_warn!("e-mail {id} not sent (attempt {attempts}): {error}");
+            db.prepare("UPDATE outbox SET status = ?2, last_error = ?3 WHERE id = ?1")
+                .bind(&[id.into(), status.into(), error.to_string().into()])?
+                .run()
+                .await?;
+            Ok(false)
+        }
+    }
+}
+
+async fn deliver(env: &Env, to_addr: &str, raw: &str) -> Result<()> {
     let binding = env.send_email("MAIL")?;
-    let email = worker::EmailMessage::new(&sender(env), &message.to_addr, &message.raw)
+    let email = worker::EmailMessage::new(&sender(env), to_addr, raw)
         .map_err(|error| worker::Error::RustError(format!("EmailMessage: {error:?}")))?;
     binding.send(&email).await?;
     Ok(())

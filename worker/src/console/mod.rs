@@ -213,22 +213,20 @@ fn done_notice(done: Option<&str>) -> String {
 
 /// Stores an outcome and sends its e-mails now (cron retries what fails).
 async fn store_outcome(env: &Env, db: &D1Database, outcome: &Outcome, now: i64) -> Result<()> {
-    let statements = apply::statements(env, db, outcome, None, now)?;
-    if statements.is_empty() {
+    let writes = apply::statements(env, db, outcome, None, now)?;
+    if writes.statements.is_empty() {
         return Ok(());
     }
-    db.batch(statements).await?;
-    send_mail(env, db, outcome, now).await;
+    db.batch(writes.statements).await?;
+    send_mail(env, db, &writes.mail, now).await;
     Ok(())
 }
 
 /// Sends what a stored outcome owes now (the console has no request context to send after
 /// the response); cron retries what fails.
-async fn send_mail(env: &Env, db: &D1Database, outcome: &Outcome, now: i64) {
-    if outcome.emails().next().is_some() {
-        if let Err(error) = mail::send_due(env, db, now, 20).await {
-            worker::console_warn!("sending e-mail after a staff action failed: {error}");
-        }
+async fn send_mail(env: &Env, db: &D1Database, mail: &[mail::Queued], now: i64) {
+    if let Err(error) = mail::send_queued(env, db, mail, now).await {
+        worker::console_warn!("sending e-mail after a staff action failed: {error}");
     }
 }
 
@@ -451,8 +449,8 @@ async fn decide(
     let actor = Actor::Staff(staff.id.clone());
     match apply::registry_decision(env, db, handle, decision, actor, now).await? {
         None => contact_page(db, staff, handle, now, 404, None, None).await,
-        Some(Ok(outcome)) => {
-            send_mail(env, db, &outcome, now).await;
+        Some(Ok((_, mail))) => {
+            send_mail(env, db, &mail, now).await;
             let word = match decision {
                 Decision::Approve => "approved",
                 Decision::Reject => "rejected",

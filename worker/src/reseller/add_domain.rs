@@ -92,19 +92,10 @@ pub async fn add_domain(call: &Call<'_>) -> Result<Response> {
             previous.status_word(),
         )?);
     }
-    statements.extend(apply::statements(
-        call.env,
-        &call.db,
-        &outcome,
-        Some(ascii),
-        call.now,
-    )?);
-    let sends_mail = outcome.emails().next().is_some();
-    if let Err(error) = apply::commit(
-        call.env, call.ctx, &call.db, statements, sends_mail, call.now,
-    )
-    .await
-    {
+    let mut writes = apply::statements(call.env, &call.db, &outcome, Some(ascii), call.now)?;
+    statements.append(&mut writes.statements);
+    writes.statements = statements;
+    if let Err(error) = apply::commit(call.env, call.ctx, &call.db, writes, call.now).await {
         if store::is_unique_violation(&error, "domains.name") {
             return Ok(Response::from_problems(&Problems::one(Problem::new(
                 ErrorCode::NameTaken,

@@ -190,101 +190,109 @@ pub async fn accept(
     for info in roles {
         handles.push(web_handle(info)?);
     }
-    let (stored_owner, owner_domains, existing) =
-        store::registration_context(&db, &handles[0], &order.domain.ascii).await?;
-    let owner_is_new = stored_owner.is_none();
-    let owner = stored_owner.unwrap_or_else(|| {
-        ContactRecord::new(&handles[0], WEB_RESELLER, order.contacts.owner.clone(), now)
-    });
-    let new_domain = NewDomain {
-        name: order.domain.clone(),
-        period: u32::from(order.period),
-        owner: handles[0].clone(),
-        admin: handles[1].clone(),
-        tech: handles[2].clone(),
-        billing: handles[3].clone(),
-        nameservers: order.nameservers.clone(),
-        transfer_lock: false,
-    };
-    let random = crypto::random_bytes::<32>()?;
-    let outcome = match lifecycle::register(
-        &new_domain,
-        WEB_RESELLER,
-        &owner,
-        &owner_domains,
-        existing.as_ref(),
-        &random,
-        now,
-    ) {
-        Ok(outcome) => outcome,
-        Err(problems) => return http::problems(&problems),
-    };
+    // At most one retry: after a conflict the owner exists, so a second one cannot happen.
+    let mut retries_left = 1;
+    let (order_id, outcome) = loop {
+        let (stored_owner, owner_domains, existing) =
+            store::registration_context(&db, &handles[0], &order.domain.ascii).await?;
+        let owner_is_new = stored_owner.is_none();
+        let owner = stored_owner.unwrap_or_else(|| {
+            ContactRecord::new(&handles[0], WEB_RESELLER, order.contacts.owner.clone(), now)
+        });
+        let new_domain = NewDomain {
+            name: order.domain.clone(),
+            period: u32::from(order.period),
+            owner: handles[0].clone(),
+            admin: handles[1].clone(),
+            tech: handles[2].clone(),
+            billing: handles[3].clone(),
+            nameservers: order.nameservers.clone(),
+            transfer_lock: false,
+        };
+        let random = crypto::random_bytes::<32>()?;
+        let outcome = match lifecycle::register(
+            &new_domain,
+            WEB_RESELLER,
+            &owner,
+            &owner_domains,
+            existing.as_ref(),
+            &random,
+            now,
+        ) {
+            Ok(outcome) => outcome,
+            Err(problems) => return http::problems(&problems),
+        };
 
-    let mut statements = Vec::new();
-    // A name freed by the projection and registered again: remove the old row only if it is
-    // still the one we saw, so a concurrent registration makes the insert fail.
-    if let Some(existing) = &existing {
-        statements.push(store::delete_domain_in_state(
-            &db,
-            &order.domain.ascii,
-            existing.status_word(),
-        )?);
-    }
-    // The other roles' contacts are stored once; the owner comes with the outcome.
-    if owner_is_new && outcome.contact(&handles[0]).is_none() {
-        statements.push(store::add_contact_if_new(&db, &owner)?);
-    }
-    for (info, handle) in roles.iter().zip(&handles).skip(1) {
-        if handle != &handles[0] {
-            let contact = ContactRecord::new(handle, WEB_RESELLER, (*info).clone(), now);
-            statements.push(store::add_contact_if_new(&db, &contact)?);
+        let mut statements = Vec::new();
+        // A name freed by the projection and registered again: remove the old row only if it is
+        // still the one we saw, so a concurrent registration makes the insert fail.
+        if let Some(existing) = &existing {
+            statements.push(store::delete_domain_in_state(
+                &db,
+                &order.domain.ascii,
+                existing.status_word(),
+            )?);
         }
-    }
-    statements.extend(apply::statements(
-        env,
-        &db,
-        &outcome,
-        Some(&order.domain.ascii),
-        now,
-    )?);
-    let order_id = crypto::random_id()?;
-    statements.push(
-        db.prepare(
-            "INSERT INTO orders (id, domain, idempotency_key, request_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .bind(&[
-            order_id.as_str().into(),
-            order.domain.ascii.as_str().into(),
-            key.as_deref().map_or(wasm_bindgen::JsValue::NULL, |key| key.into()),
-            request_hash.as_str().into(),
-            (now as f64).into(),
-        ])?,
-    );
-    if let Err(error) = db.batch(statements).await {
-        if store::is_unique_violation(&error, "domains.name") {
-            return http::problem(
-                ErrorCode::NameTaken,
-                "domain",
-                &format!(
-                    "{} is already registered or being registered.",
-                    order.domain.unicode
-                ),
-            );
+        // A new owner is inserted strictly (the outcome's copy then updates it): a concurrent
+        // first order of the same registrant makes this batch fail, and the retry below
+        // registers against the contact that order stored, so neither overwrites the other.
+        if owner_is_new {
+            statements.push(store::insert_contact(&db, &owner)?);
         }
-        if let Some(key) = key
-            .as_deref()
-            .filter(|_| store::is_unique_violation(&error, "orders.idempotency_key"))
-        {
-            // A concurrent retry with the same key won: answer with its order.
-            if let Some(order) = order_by_key(&db, key).await? {
-                return replay(&db, &order, &request_hash).await;
+        // The other roles' contacts are stored once.
+        for (info, handle) in roles.iter().zip(&handles).skip(1) {
+            if handle != &handles[0] {
+                let contact = ContactRecord::new(handle, WEB_RESELLER, (*info).clone(), now);
+                statements.push(store::add_contact_if_new(&db, &contact)?);
             }
         }
-        return http::internal("create order", &error);
-    }
-    if outcome.emails().next().is_some() {
-        apply::send_soon(env, ctx, now);
-    }
+        let writes = apply::statements(env, &db, &outcome, Some(&order.domain.ascii), now)?;
+        statements.extend(writes.statements);
+        let order_id = crypto::random_id()?;
+        statements.push(
+            db.prepare(
+                "INSERT INTO orders (id, domain, idempotency_key, request_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .bind(&[
+                order_id.as_str().into(),
+                order.domain.ascii.as_str().into(),
+                key.as_deref().map_or(wasm_bindgen::JsValue::NULL, |key| key.into()),
+                request_hash.as_str().into(),
+                (now as f64).into(),
+            ])?,
+        );
+        if let Err(error) = db.batch(statements).await {
+            if owner_is_new
+                && retries_left > 0
+                && store::is_unique_violation(&error, "contacts.handle")
+            {
+                retries_left -= 1;
+                continue;
+            }
+            if store::is_unique_violation(&error, "domains.name") {
+                return http::problem(
+                    ErrorCode::NameTaken,
+                    "domain",
+                    &format!(
+                        "{} is already registered or being registered.",
+                        order.domain.unicode
+                    ),
+                );
+            }
+            if let Some(key) = key
+                .as_deref()
+                .filter(|_| store::is_unique_violation(&error, "orders.idempotency_key"))
+            {
+                // A concurrent retry with the same key won: answer with its order.
+                if let Some(order) = order_by_key(&db, key).await? {
+                    return replay(&db, &order, &request_hash).await;
+                }
+            }
+            return http::internal("create order", &error);
+        }
+        apply::send_soon(env, ctx, writes.mail, now);
+        break (order_id, outcome);
+    };
     let status = outcome
         .domain(&order.domain.ascii)
         .map_or("PROCESSING", |domain| domain.status_word());

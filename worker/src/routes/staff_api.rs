@@ -68,10 +68,8 @@ pub async fn apply_decision(
             &format!("There is no contact {handle}."),
         ),
         Some(Err(problems)) => http::problems(&problems),
-        Some(Ok(outcome)) => {
-            if outcome.emails().next().is_some() {
-                apply::send_soon(env, ctx, now);
-            }
+        Some(Ok((outcome, mail))) => {
+            apply::send_soon(env, ctx, mail, now);
             let contact = store::contact(&db, handle).await?;
             http::json(
                 200,
