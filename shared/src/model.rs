@@ -120,6 +120,16 @@ pub struct ContactInfo {
 }
 
 impl ContactInfo {
+    /// The same contact data: every field equal, compared as validated (the canonical form
+    /// the validators produce: surrounding spaces dropped, country upper case, absent and
+    /// empty optional fields alike). Nothing is compared loosely, not even the e-mail
+    /// address's case: data that differs in any field is another contact. `AddContact`
+    /// without `NEW=1` answers an existing contact with identical data
+    /// ([`crate::lifecycle::identical_contact`]).
+    pub fn is_identical(&self, other: &ContactInfo) -> bool {
+        self == other
+    }
+
     /// A change to these fields of a verified owner starts re-verification (product.md).
     pub fn materially_differs(&self, other: &ContactInfo) -> bool {
         !self.material_differences(other).is_empty()

@@ -85,6 +85,88 @@ test("contacts are visible only to their reseller", async () => {
   assert.deepEqual(status.props.city, ["Berlin"], "unchanged");
 });
 
+test("AddContact answers the reseller's identical contact; NEW=1 always creates; NEW=2 is refused", async () => {
+  const email = `${unique("same")}@example.org`;
+  const first = await call("one", contactFields(email));
+  assert.equal(first.code, 200, first.text);
+  const handle = first.props.contact[0];
+
+  // Identical data, also as written differently (spaces, country case, STREET for STREET0,
+  // empty optional fields), without NEW and with NEW=0: the same contact, nothing created.
+  const again = await call("one", contactFields(email));
+  assert.equal(again.code, 200, again.text);
+  assert.deepEqual(again.props.contact, [handle], "the existing handle");
+  assert.deepEqual(again.props["created date"], first.props["created date"], "its own created date");
+  assert.deepEqual(again.props.verified, ["0"]);
+  const { street0, ...rest } = contactFields(email);
+  const untidy = await call("one", {
+    ...rest, street: ` ${street0} `, firstname: " Anna ", country: "de", state: "", fax: "", new: "0",
+  });
+  assert.equal(untidy.code, 200, untidy.text);
+  assert.deepEqual(untidy.props.contact, [handle], "normalisation makes no difference");
+  // One field different: another contact.
+  const moved = await call("one", { ...contactFields(email), city: "Hamburg" });
+  assert.equal(moved.code, 200, moved.text);
+  assert.notEqual(moved.props.contact[0], handle, "different data, different contact");
+
+  const forced = await call("one", { ...contactFields(email), new: "1" });
+  assert.equal(forced.code, 200, forced.text);
+  const forcedHandle = forced.props.contact[0];
+  assert.match(forcedHandle, /^P-[0-9A-F]{16}$/);
+  assert.notEqual(forcedHandle, handle, "NEW=1 creates a new contact");
+  // Two identical contacts now: the older one (by creation, then handle) is answered, never a third.
+  const afterForced = await call("one", contactFields(email));
+  assert.ok([handle, forcedHandle].includes(afterForced.props.contact[0]), afterForced.text);
+
+  // Another reseller with identical data gets a contact of its own, and then that one.
+  const other = await call("two", contactFields(email));
+  assert.equal(other.code, 200, other.text);
+  const otherHandle = other.props.contact[0];
+  assert.ok(![handle, forcedHandle].includes(otherHandle), "never another reseller's contact");
+  assert.deepEqual((await call("two", contactFields(email))).props.contact, [otherHandle]);
+  assert.equal((await call("two", { command: "StatusContact", contact: otherHandle })).code, 200);
+
+  const refusedEmail = `${unique("refused")}@example.org`;
+  const refused = await call("one", { ...contactFields(refusedEmail), new: "2" });
+  assert.equal(refused.code, 541, refused.text);
+  assert.equal(refused.description, "Invalid attribute value; NEW: (must be 0 or 1)");
+  assert.equal(refused.props.contact, undefined);
+
+  const rows = worker.d1(`SELECT reseller_id, handle FROM contacts
+    WHERE json_extract(record, '$.info.email') IN ('${email}', '${refusedEmail}') ORDER BY reseller_id, handle`);
+  assert.deepEqual(
+    rows.map((row) => `${row.reseller_id} ${row.handle}`),
+    [
+      ...[handle, moved.props.contact[0], forcedHandle].sort().map((h) => `${resellers.one} ${h}`),
+      `${resellers.two} ${otherHandle}`,
+    ],
+    "exactly the contacts answered as new; none for NEW=2",
+  );
+  // The candidates are read through the index of migration 0003 (the query of
+  // store::reseller_contacts_with_email).
+  const plan = worker.d1(`EXPLAIN QUERY PLAN SELECT record FROM contacts
+    WHERE reseller_id = 'x' AND json_extract(record, '$.info.email') = 'y'`);
+  assert.match(JSON.stringify(plan), /contacts_reseller_email/);
+});
+
+test("AddContact with the data of a verified contact answers it as verified", async () => {
+  const email = `${unique("verified")}@example.org`;
+  const handle = (await call("one", contactFields(email))).props.contact[0];
+  const name = `${unique("vc")}.coop`;
+  const added = await call("one", {
+    command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
+    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
+  });
+  assert.equal(added.code, 200, added.text);
+  const link = (await outbox(url)).find((m) => m.to.includes(email)).links.find((l) => l.includes("/verify/"));
+  await fetch(`${link}/confirm`, { method: "POST", redirect: "manual" });
+  const again = await call("one", contactFields(email));
+  assert.equal(again.code, 200, again.text);
+  assert.deepEqual(again.props.contact, [handle]);
+  assert.deepEqual(again.props.verified, ["1"]);
+});
+
 test("a material change of a verified owner sends a re-verification link", async () => {
   const email = `${unique("reverify")}@example.org`;
   const handle = (await call("one", contactFields(email))).props.contact[0];

@@ -131,6 +131,25 @@ pub async fn contact(db: &D1Database, handle: &str) -> Result<Option<ContactReco
     record(db, "SELECT record FROM contacts WHERE handle = ?1", handle).await
 }
 
+/// The contacts of `reseller` with the e-mail address `email`, exactly as stored: the
+/// candidates `AddContact` gives the core to find an identical contact. The expression
+/// matches the index `contacts_reseller_email` (migrations/0003), so only that reseller's
+/// contacts with that address are read.
+pub async fn reseller_contacts_with_email(
+    db: &D1Database,
+    reseller: &str,
+    email: &str,
+) -> Result<Vec<ContactRecord>> {
+    records(
+        db.prepare(
+            "SELECT record FROM contacts
+             WHERE reseller_id = ?1 AND json_extract(record, '$.info.email') = ?2",
+        )
+        .bind(&[reseller.into(), email.into()])?,
+    )
+    .await
+}
+
 pub async fn contact_by_token_hash(db: &D1Database, hash: &str) -> Result<Option<ContactRecord>> {
     record(
         db,

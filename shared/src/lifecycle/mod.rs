@@ -29,6 +29,7 @@
 //! | [`request_new_link`](request_new_link()) | a new link, the old one void |
 //! | [`staff_decision`](staff_decision()) | registry approves or rejects a contact |
 //! | [`staff_hold`](staff_hold()) / [`staff_release`] | HELD(staff) and back |
+//! | [`identical_contact`] | `AddContact`: the reseller's existing contact with identical data |
 //! | [`modify_contact`](modify_contact()) | contact data; material change → re-verification |
 //! | [`change_owner`](change_owner()) / [`modify_domain`](modify_domain()) | domain changes |
 //! | [`renew`](renew()) / [`delete`](delete()) / [`restore`](restore()) | term and deletion |
@@ -39,6 +40,7 @@
 //! Records: [`ContactRecord`] with [`Verification`], [`DomainRecord`] with [`DomainState`].
 //! Periods: [`time`]. Secrets: [`token_hash`], [`RandomBytes`].
 
+mod add_contact;
 mod change_owner;
 mod confirm;
 mod decline;
@@ -68,6 +70,7 @@ mod work;
 #[cfg(test)]
 mod tests;
 
+pub use add_contact::identical_contact;
 pub use change_owner::change_owner;
 pub use confirm::confirm;
 pub use decline::decline;

@@ -5,16 +5,25 @@
 //!   [`validate_reseller_contact`](coopreg_shared::validate::validate_reseller_contact), the same
 //!   field rules as the order form; an organisation is required only once the contact owns a
 //!   domain (then it must also not be a privacy/proxy service);
-//! - `AddContact` creates a new contact of the calling reseller with a server-assigned handle
-//!   `P-` + 16 random hex digits, answered in `contact`; it starts unverified (verification
-//!   starts when it first owns a domain);
+//! - `AddContact` with `NEW=1` creates a new contact of the calling reseller with a
+//!   server-assigned handle `P-` + 16 random hex digits, answered in `contact`; it starts
+//!   unverified (verification starts when it first owns a domain);
+//! - `AddContact` without `NEW` (or `NEW=0`, the protocol's default) first looks for a contact
+//!   of the calling reseller with identical data; if there is one it answers that handle with
+//!   its own `created date` and `verified` and creates nothing. What counts as identical (every
+//!   field of the validated data; never another reseller's contact; the oldest of several) is
+//!   the core's [`identical_contact`](coopreg_shared::lifecycle::identical_contact); the
+//!   candidates are the reseller's contacts with the same e-mail address. Two simultaneous
+//!   identical `AddContact`s may both create a contact (nothing serialises them); later
+//!   calls then answer the older one;
 //! - `ModifyContact` changes the given fields (the `STREET#` lines as a whole) and leaves the
 //!   others; the core's [`modify_contact`](coopreg_shared::lifecycle::modify_contact) decides:
 //!   a material change of a verified owner sends a re-verification link;
 //! - a reseller sees and changes only its own contacts.
 //!
 //! Errors: `545` unknown handle, `531` another reseller's contact, `504`/`505`/`541` from the
-//! field rules.
+//! field rules; `541` for `NEW` other than `0` or `1` (`Invalid attribute value; NEW: (must be
+//! 0 or 1)`, from the command table, before anything is read or created).
 
 use std::collections::BTreeMap;
 
@@ -33,14 +42,28 @@ const NOT_CONTACT_FIELDS: [&str; 3] = ["CONTACT", "NEW", "SUBUSER"];
 
 pub async fn add(call: &Call<'_>) -> Result<Response> {
     let info = attempt!(validate_reseller_contact(&call.request.params, false));
+    // The command table has refused any value but `0` and `1`.
+    let always_new = call.request.param("NEW") == Some("1");
+    if !always_new {
+        let candidates =
+            store::reseller_contacts_with_email(&call.db, &call.reseller, &info.email).await?;
+        if let Some(existing) = lifecycle::identical_contact(&candidates, &call.reseller, &info) {
+            return Ok(added(existing));
+        }
+    }
     let handle = format!("P-{}", hex::encode_upper(crypto::random_bytes::<8>()?));
     let contact = ContactRecord::new(handle, call.reseller.as_str(), info, call.now);
     store::insert_contact(&call.db, &contact)?.run().await?;
-    Ok(Response::success()
+    Ok(added(&contact))
+}
+
+/// `AddContact`'s answer for `contact`, new or existing.
+fn added(contact: &ContactRecord) -> Response {
+    Response::success()
         .property(prop::CONTACT, &contact.handle)
         .property(prop::CREATED_DATE, format_datetime(contact.created))
         .property(prop::VALIDATED, "1")
-        .property(prop::VERIFIED, "0"))
+        .property(prop::VERIFIED, flag(contact.is_verified()))
 }
 
 pub async fn modify(call: &Call<'_>) -> Result<Response> {
