@@ -20,7 +20,7 @@ bench_stop() {
   bench_state=""
 }
 
-# bench_start [--inspector]: sets $url. See scripts/bench-server.mjs for the two modes.
+# bench_start [--inspector] [--config <wrangler.toml>]: sets $url. See scripts/bench-server.mjs.
 bench_start() {
   bench_state="$(mktemp -d -t coopreg-bench-XXXXXX)"
   local port

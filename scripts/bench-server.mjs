@@ -2,7 +2,7 @@
 // D1/R2 and assets routing as `wrangler dev`, through wrangler's node API), on a given port
 // with a given state directory, and prints its URL once it answers.
 //
-//   node scripts/bench-server.mjs <state-dir> <port> [--inspector]
+//   node scripts/bench-server.mjs <state-dir> <port> [--inspector] [--config <wrangler.toml>]
 //
 // Without --inspector the DevTools inspector is off. `wrangler dev` on the command line always
 // attaches it and enables DevTools network tracing: every subrequest (each D1 call, each
@@ -14,12 +14,13 @@ import { unstable_startWorker } from "wrangler";
 
 const [state, port, ...flags] = process.argv.slice(2);
 if (!state || !port) {
-  console.error("usage: node scripts/bench-server.mjs <state-dir> <port> [--inspector]");
+  console.error("usage: node scripts/bench-server.mjs <state-dir> <port> [--inspector] [--config <wrangler.toml>]");
   process.exit(2);
 }
+const config = flags.includes("--config") ? flags[flags.indexOf("--config") + 1] : "wrangler.toml";
 const origin = `http://127.0.0.1:${port}`;
 const worker = await unstable_startWorker({
-  config: "wrangler.toml",
+  config,
   bindings: {
     PUBLIC_ORIGIN: { type: "plain_text", value: origin },
     // A throwaway key for this run: the production build refuses to start without one.

@@ -16,7 +16,9 @@ source scripts/bench-lib.sh
 command -v wrk >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 # The orders API against the trivial route, on the production build, in both modes of
-# scripts/bench-server.mjs (DevTools inspector off, then on as the `wrangler dev` CLI has it).
+# scripts/bench-server.mjs (DevTools inspector off, then on as the `wrangler dev` CLI has it);
+# then a calibration worker (bench/floor/) in the same mode: a trivial route and a bare D1 read
+# in plain JavaScript, whose ratio is the most any route that reads storage can reach here.
 bench_http() {
   scripts/setup.sh >/dev/null
   scripts/build.sh --production
@@ -37,9 +39,15 @@ bench_http() {
     poll=$(bench_measure "$CONNECTIONS" "$url/api/v1/orders/$order")
     submit=$(bench_measure "$CONNECTIONS" -s bench/order.lua "$url" -- "$mode$(date +%s)")
     bench_stop
+    # Calibration: what one D1 read costs a request in this same stack, without our code.
+    local floor_ping floor_d1
+    if [ "$mode" = on ]; then bench_start --inspector --config bench/floor/wrangler.toml; else bench_start --config bench/floor/wrangler.toml; fi
+    floor_ping=$(bench_measure "$CONNECTIONS" "$url/ping")
+    floor_d1=$(bench_measure "$CONNECTIONS" "$url/d1")
+    bench_stop
     node -e '
       const [mode, ...rows] = process.argv.slice(1);
-      const [base, health, poll, submit] = rows.map((row) => row.split(" ").map(Number));
+      const [base, health, poll, submit, floorPing, floorD1] = rows.map((row) => row.split(" ").map(Number));
       const line = (name, [rps, p50, p99], target) => console.log(
         `${("inspector " + mode).padEnd(15)}${name.padEnd(34)}${rps.toFixed(0).padStart(10)}` +
         `${p50.toFixed(2).padStart(10)}${p99.toFixed(2).padStart(10)}${(rps / base[0]).toFixed(2).padStart(9)}` +
@@ -48,7 +56,12 @@ bench_http() {
       line("GET /health (one D1 write+read)", health);
       line("GET /api/v1/orders/{id} (poll)", poll, "0.70");
       line("POST /api/v1/orders (submit)", submit, "0.30");
-    ' "$mode" "$base" "$health" "$poll" "$submit"
+      const calibration = (name, [rps, p50, p99]) => console.log(
+        `${("inspector " + mode).padEnd(15)}${name.padEnd(34)}${rps.toFixed(0).padStart(10)}` +
+        `${p50.toFixed(2).padStart(10)}${p99.toFixed(2).padStart(10)}${(rps / floorPing[0]).toFixed(2).padStart(9)}`);
+      calibration("calibration: JS GET /ping", floorPing);
+      calibration("calibration: JS one D1 read", floorD1);
+    ' "$mode" "$base" "$health" "$poll" "$submit" "$floor_ping" "$floor_d1"
   done
 }
 
