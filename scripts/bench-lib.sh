@@ -54,3 +54,14 @@ bench_measure() {
     $1 == "99%" { p99 = ms($2) }
     END { printf "%s %.2f %.2f\n", rps, p50, p99 }' <<<"$out"
 }
+
+bench_header() { printf '%-15s%-34s%10s%10s%10s%9s\n' mode route req/s "p50 ms" "p99 ms" ratio; }
+
+# bench_row <mode> <route name> <"rps p50 p99" from bench_measure> <baseline rps> [target]
+bench_row() {
+  awk -v mode="inspector $1" -v name="$2" -v measured="$3" -v base="$4" -v target="${5:-}" 'BEGIN {
+    split(measured, v, " ")
+    printf "%-15s%-34s%10.0f%10.2f%10.2f%9.2f%s\n", mode, name, v[1], v[2], v[3], v[1] / base,
+      (target != "" ? "  target >= " target : "")
+  }'
+}

@@ -20,7 +20,7 @@ scripts/build.sh --production
 
 echo "== reseller API on local workerd (production build), wrk -t1 -c${CONNECTIONS} -d${DURATION} per route, session auth"
 echo "machine: $(bench_machine)"
-printf '%-15s%-32s%10s%10s%10s%9s\n' mode route req/s "p50 ms" "p99 ms" ratio
+bench_header
 for mode in off on; do
   if [ "$mode" = on ]; then bench_start --inspector; else bench_start; fi
   # A reseller, a contact and a domain; then a session.
@@ -45,16 +45,9 @@ for mode in off on; do
   status="$(bench_measure "$CONNECTIONS" "$call&command=StatusDomain&domain=$domain")"
   check="$(bench_measure "$CONNECTIONS" "$call&command=CheckDomain&domain=$domain")"
   bench_stop
-  node -e '
-    const [mode, ...rows] = process.argv.slice(1);
-    const [base, health, status, check] = rows.map((row) => row.split(" ").map(Number));
-    const line = (name, [rps, p50, p99], target) => console.log(
-      `${("inspector " + mode).padEnd(15)}${name.padEnd(32)}${rps.toFixed(0).padStart(10)}` +
-      `${p50.toFixed(2).padStart(10)}${p99.toFixed(2).padStart(10)}${(rps / base[0]).toFixed(2).padStart(9)}` +
-      (target ? `  target >= ${target}` : ""));
-    line("GET /ping (trivial, baseline)", base);
-    line("GET /health (one D1 write+read)", health);
-    line("StatusDomain", status, "0.70");
-    line("CheckDomain", check, "0.70");
-  ' "$mode" "$base" "$health" "$status" "$check"
+  ping_rps="${base%% *}"
+  bench_row "$mode" "GET /ping (trivial, baseline)" "$base" "$ping_rps"
+  bench_row "$mode" "GET /health (one D1 write+read)" "$health" "$ping_rps"
+  bench_row "$mode" "StatusDomain" "$status" "$ping_rps" 0.70
+  bench_row "$mode" "CheckDomain" "$check" "$ping_rps" 0.70
 done

@@ -24,7 +24,7 @@ bench_http() {
   scripts/build.sh --production
   echo "== orders API on local workerd (production build), wrk -t1 -c${CONNECTIONS} -d${DURATION} per route"
   echo "machine: $(bench_machine)"
-  printf '%-15s%-34s%10s%10s%10s%9s\n' mode route req/s "p50 ms" "p99 ms" ratio
+  bench_header
   local mode
   for mode in off on; do
     if [ "$mode" = on ]; then bench_start --inspector; else bench_start; fi
@@ -45,23 +45,13 @@ bench_http() {
     floor_ping=$(bench_measure "$CONNECTIONS" "$url/ping")
     floor_d1=$(bench_measure "$CONNECTIONS" "$url/d1")
     bench_stop
-    node -e '
-      const [mode, ...rows] = process.argv.slice(1);
-      const [base, health, poll, submit, floorPing, floorD1] = rows.map((row) => row.split(" ").map(Number));
-      const line = (name, [rps, p50, p99], target) => console.log(
-        `${("inspector " + mode).padEnd(15)}${name.padEnd(34)}${rps.toFixed(0).padStart(10)}` +
-        `${p50.toFixed(2).padStart(10)}${p99.toFixed(2).padStart(10)}${(rps / base[0]).toFixed(2).padStart(9)}` +
-        (target ? `  target >= ${target}` : ""));
-      line("GET /ping (trivial, baseline)", base);
-      line("GET /health (one D1 write+read)", health);
-      line("GET /api/v1/orders/{id} (poll)", poll, "0.70");
-      line("POST /api/v1/orders (submit)", submit, "0.30");
-      const calibration = (name, [rps, p50, p99]) => console.log(
-        `${("inspector " + mode).padEnd(15)}${name.padEnd(34)}${rps.toFixed(0).padStart(10)}` +
-        `${p50.toFixed(2).padStart(10)}${p99.toFixed(2).padStart(10)}${(rps / floorPing[0]).toFixed(2).padStart(9)}`);
-      calibration("calibration: JS GET /ping", floorPing);
-      calibration("calibration: JS one D1 read", floorD1);
-    ' "$mode" "$base" "$health" "$poll" "$submit" "$floor_ping" "$floor_d1"
+    local ping_rps="${base%% *}" floor_rps="${floor_ping%% *}"
+    bench_row "$mode" "GET /ping (trivial, baseline)" "$base" "$ping_rps"
+    bench_row "$mode" "GET /health (one D1 write+read)" "$health" "$ping_rps"
+    bench_row "$mode" "GET /api/v1/orders/{id} (poll)" "$poll" "$ping_rps" 0.70
+    bench_row "$mode" "POST /api/v1/orders (submit)" "$submit" "$ping_rps" 0.30
+    bench_row "$mode" "calibration: JS GET /ping" "$floor_ping" "$floor_rps"
+    bench_row "$mode" "calibration: JS one D1 read" "$floor_d1" "$floor_rps"
   done
 }
 
