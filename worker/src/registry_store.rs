@@ -274,6 +274,23 @@ pub fn resolve_reviews(
     .bind(&[handle.into(), number(now), staff.into(), decision.into()])
 }
 
+/// How many contacts the review queue holds: those with open review items and those waiting
+/// for verification that own a domain, each counted once.
+pub async fn review_count(db: &D1Database) -> Result<u32> {
+    let count: Option<f64> = db
+        .prepare(
+            "SELECT COUNT(*) AS n FROM (
+               SELECT handle FROM review_queue WHERE resolved_at IS NULL
+               UNION
+               SELECT handle FROM contacts c
+               WHERE verification IN ('pending', 'unverified')
+                 AND EXISTS (SELECT 1 FROM domains d WHERE d.owner = c.handle))",
+        )
+        .first(Some("n"))
+        .await?;
+    Ok(count.unwrap_or(0.0) as u32)
+}
+
 /// Contacts waiting for verification that own at least one domain, newest change first.
 pub async fn unverified_registrants(db: &D1Database, limit: u32) -> Result<Vec<ContactRecord>> {
     let rows = db

@@ -4,7 +4,8 @@
 //!   ([`session`]); every other page needs it and redirects to the login form without it.
 //! - `GET /staff/`: the review queue — registrants brought up by the change report of the
 //!   daily deposits (new registrants, material changes) and contacts still unverified that
-//!   own domains, newest first, each with its domains and history and Approve / Reject.
+//!   own domains, newest first, each with its domains and history and Approve / Reject;
+//!   50 contacts a page (`?page=N`), with the queue's total.
 //! - `GET /staff/contacts/{handle}`, `POST …/decision` (`decision=approve|reject`):
 //!   `lifecycle::staff_decision`; closes the contact's review items.
 //! - `GET /staff/domains/{name}`, `POST …/hold|release|delete` (`note`; delete also needs
@@ -38,6 +39,8 @@ use view::{action_form, contact_link, page, see_other};
 const MAX_FORM_BYTES: usize = 8 * 1024;
 /// Rows shown per list.
 const LIST: u32 = 50;
+/// The review queue's pages go this deep (newest first); decisions take contacts off it.
+const MAX_QUEUE_PAGE: u32 = 40;
 
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     let db = store::db(env)?;
@@ -88,7 +91,13 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             }
             see_other("/staff/login", Some(&session::clear_cookie()))
         }
-        (Method::Get, []) => queue_page(&db, &staff, now).await,
+        (Method::Get, []) => {
+            let page_number = query_value(&query, "page")
+                .and_then(|page| page.parse::<u32>().ok())
+                .filter(|page| (1..=MAX_QUEUE_PAGE).contains(page))
+                .unwrap_or(1);
+            queue_page(&db, &staff, now, page_number).await
+        }
         (Method::Get, ["contacts", handle]) => {
             contact_page(&db, &staff, handle, now, 200, done.as_deref(), None).await
         }
@@ -311,10 +320,18 @@ fn review_reason(item: &ReviewRow) -> String {
     }
 }
 
-async fn queue_page(db: &D1Database, staff: &Account, now: i64) -> Result<Response> {
+/// The review queue, `LIST` contacts a page (1-based), newest first.
+async fn queue_page(
+    db: &D1Database,
+    staff: &Account,
+    now: i64,
+    page_number: u32,
+) -> Result<Response> {
+    // Each source is read as deep as this page reaches, merged, then the page is cut out.
+    let depth = LIST * page_number;
     // Handle → reasons, newest first; deposit items, then contacts still unverified.
     let mut entries: Vec<(String, Vec<String>, i64)> = Vec::new();
-    for item in registry_store::open_reviews(db, LIST).await? {
+    for item in registry_store::open_reviews(db, depth).await? {
         match entries
             .iter_mut()
             .find(|(handle, _, _)| *handle == item.handle)
@@ -327,7 +344,7 @@ async fn queue_page(db: &D1Database, staff: &Account, now: i64) -> Result<Respon
             )),
         }
     }
-    for contact in registry_store::unverified_registrants(db, LIST).await? {
+    for contact in registry_store::unverified_registrants(db, depth).await? {
         let reason = format!(
             "Verification {} since {}",
             contact.verification.word(),
@@ -342,10 +359,20 @@ async fn queue_page(db: &D1Database, staff: &Account, now: i64) -> Result<Respon
         }
     }
     entries.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let skip = (LIST * (page_number - 1)) as usize;
+    let entries: Vec<_> = entries.into_iter().skip(skip).take(LIST as usize).collect();
+    let total = registry_store::review_count(db).await?;
 
     let mut body = String::new();
-    if entries.is_empty() {
+    if total == 0 {
         body.push_str("<p class=\"notice\">Nothing to review.</p>");
+    } else {
+        body.push_str(&view::queue_position(
+            total,
+            page_number,
+            LIST,
+            MAX_QUEUE_PAGE,
+        ));
     }
     for (handle, reasons, _) in &entries {
         let Some(contact) = store::contact(db, handle).await? else {

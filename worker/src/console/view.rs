@@ -59,6 +59,40 @@ pub fn notice(text: &str) -> String {
     format!("<p class=\"notice\" role=\"status\">{}</p>", escape(text))
 }
 
+/// Where a page of the review queue is: how many contacts the queue holds, which of them this
+/// page shows, and links to the newer and older pages.
+pub fn queue_position(total: u32, page: u32, per_page: u32, max_page: u32) -> String {
+    let first = per_page * (page - 1) + 1;
+    let last = (per_page * page).min(total);
+    let noun = if total == 1 { "contact" } else { "contacts" };
+    let shown = if first > total {
+        "none on this page".to_string()
+    } else {
+        format!("showing {first}–{last}, newest first")
+    };
+    let mut links = Vec::new();
+    if page > 1 {
+        let newer = page - 1;
+        links.push(format!(
+            "<a href=\"/staff/?page={newer}\" rel=\"prev\">← Newer</a>"
+        ));
+    }
+    if per_page * page < total {
+        if page < max_page {
+            let older = page + 1;
+            links.push(format!(
+                "<a href=\"/staff/?page={older}\" rel=\"next\">Older →</a>"
+            ));
+        } else {
+            links.push("<span>Older ones appear as these are decided.</span>".to_string());
+        }
+    }
+    format!(
+        "<nav class=\"pager\" aria-label=\"Review queue pages\"><p>{total} {noun} to review; {shown}.</p>{}</nav>",
+        links.join(" ")
+    )
+}
+
 pub fn error(text: &str) -> String {
     format!("<p class=\"error\" role=\"alert\">{}</p>", escape(text))
 }
