@@ -60,7 +60,7 @@ function contactInsert(record) {
     (${sql(record.handle)}, ${sql(record.reseller)}, ${sql(record.verification.state)}, ${sql(token)}, NULL,
      ${record.updated}, ${sql(JSON.stringify(record))})
     ON CONFLICT (handle) DO UPDATE SET verification = excluded.verification, updated_at = excluded.updated_at,
-      record = excluded.record`;
+      record = json_set(excluded.record, '$.revision', contacts.rev + 1), rev = contacts.rev + 1`;
 }
 
 function domainInsert(record) {

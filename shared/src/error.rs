@@ -134,6 +134,9 @@ pub enum ErrorCode {
     NoTransferPending,
     /// Something went wrong on our side; nothing was changed.
     Internal,
+    /// A record changed between reading and writing it (another request wrote it first);
+    /// nothing was changed, and trying again works on the new state.
+    WriteConflict,
 }
 
 impl ErrorCode {
@@ -167,6 +170,7 @@ impl ErrorCode {
             ErrorCode::TransferPending => "transfer_pending",
             ErrorCode::NoTransferPending => "no_transfer_pending",
             ErrorCode::Internal => "internal",
+            ErrorCode::WriteConflict => "write_conflict",
             ErrorCode::NotCoop => "not_coop",
             ErrorCode::NotSecondLevel => "not_second_level",
             ErrorCode::EmptyLabel => "empty_label",
@@ -250,6 +254,7 @@ impl ErrorCode {
             RateLimited => 429,
             TokenInvalid | TokenExpired => 410,
             Internal => 500,
+            WriteConflict => 409,
         }
     }
 
@@ -283,7 +288,7 @@ impl ErrorCode {
             ExpirationMismatch => (541, "Invalid attribute value"),
             TransferPending => (553, "Operation not allowed. Domain pending transfer"),
             NoTransferPending => (534, "Domain name has not been flagged for transfer"),
-            Internal => (
+            Internal | WriteConflict => (
                 421,
                 "Command failed due to server error. Client should try again",
             ),
@@ -407,6 +412,7 @@ mod tests {
             ErrorCode::ExpirationMismatch,
             ErrorCode::TransferPending,
             ErrorCode::NoTransferPending,
+            ErrorCode::WriteConflict,
         ] {
             assert_eq!(
                 serde_json::to_value(code).unwrap(),

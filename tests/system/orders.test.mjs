@@ -199,6 +199,44 @@ test("staff reject holds every domain of the contact; approve releases them", as
   assert.equal((await status(first.body.order_id)).status, "ACTIVE", "a refused request changes nothing");
 });
 
+test("a write based on a record that changed since it was read is refused whole; a retry works", async () => {
+  const email = uniqueEmail();
+  const created = await submit(order({ owner: { email } }));
+  const domain = created.body.domain.ascii;
+  const staff = JSON.parse(execFileSync("node", ["scripts/admin.mjs", "create-staff", "--id", "racer",
+    "--name", "Racer", "--persist-to", worker.state], { cwd: ROOT }).toString());
+  const auth = { authorization: `Basic ${Buffer.from(`racer:${staff.password}`).toString("base64")}` };
+  const handle = (await status(created.body.order_id)).owner_handle;
+  const snapshot = () => ({
+    contact: worker.d1(`SELECT verification, rev, record FROM contacts WHERE handle = '${handle}'`)[0],
+    domain: worker.d1(`SELECT state, rev, record FROM domains WHERE name = '${domain}'`)[0],
+    events: worker.d1("SELECT COUNT(*) AS n FROM events")[0].n,
+    outbox: worker.d1("SELECT COUNT(*) AS n FROM outbox")[0].n,
+  });
+  // Another writer stores the domain after this request has read it: the row is one revision
+  // ahead of the record the request will read and write.
+  worker.d1(`UPDATE domains SET rev = rev + 1 WHERE name = '${domain}'`);
+  const before = snapshot();
+  const refused = await api(url, `/api/v1/staff/contacts/${handle}/decision`,
+    { method: "POST", body: { decision: "reject", reason: "not a co-operative" }, headers: auth });
+  assert.equal(refused.status, 409, refused.text);
+  assert.equal(refused.body.errors[0].code, "write_conflict");
+  assert.match(refused.body.errors[0].message, /try again/i);
+  assert.deepEqual(snapshot(), before, "nothing of the batch was stored, not even the contact");
+  assert.equal((await status(created.body.order_id)).status, "PROCESSING");
+
+  // Read again (the other writer's record is what is stored now), the same decision works.
+  worker.d1(`UPDATE domains SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE name = '${domain}'`);
+  const retried = await api(url, `/api/v1/staff/contacts/${handle}/decision`,
+    { method: "POST", body: { decision: "reject", reason: "not a co-operative" }, headers: auth });
+  assert.equal(retried.status, 200, retried.text);
+  assert.equal((await status(created.body.order_id)).status, "HELD");
+  const after = snapshot();
+  assert.equal(after.domain.rev, before.domain.rev + 2, "written as the next revision");
+  assert.equal(JSON.parse(after.domain.record).revision, after.domain.rev);
+  assert.equal(after.contact.rev, before.contact.rev + 1);
+});
+
 test("held domains of a rejected registrant are deleted after 30 days; the name is free again", async () => {
   const email = uniqueEmail();
   const created = await submit(order({ owner: { email } }));

@@ -2,8 +2,8 @@
 //! transfer approvals, auto-renewals), then retries e-mail. Each step is bounded per run so
 //! one invocation stays within the Workers CPU limit; the next run picks up the rest.
 
-use coopreg_shared::lifecycle;
-use worker::{Env, Result};
+use coopreg_shared::lifecycle::{self, Outcome};
+use worker::{D1Database, Env, Result};
 
 use crate::{apply, clock, mail, store};
 
@@ -18,24 +18,35 @@ pub async fn run(env: &Env) -> Result<()> {
     for contact in store::due_contacts(&db, now, BATCH).await? {
         let domains = store::domains_owned_by(&db, &contact.handle).await?;
         let outcome = lifecycle::tick(std::slice::from_ref(&contact), &domains, now);
-        if !outcome.is_empty() {
-            let writes = apply::statements(env, &db, &outcome, None, now)?;
-            db.batch(writes.statements).await?;
-            mail::send_queued(env, &db, &writes.mail, now).await?;
-        }
+        store_tick(env, &db, &outcome, now).await?;
     }
     // A domain's own steps need no contact; passing its owner without the owner's other
     // domains would let a due owner timeout hold only this one.
     for domain in store::due_domains(&db, now, BATCH).await? {
         let outcome = lifecycle::tick(&[], std::slice::from_ref(&domain), now);
-        if !outcome.is_empty() {
-            let writes = apply::statements(env, &db, &outcome, None, now)?;
-            db.batch(writes.statements).await?;
-            mail::send_queued(env, &db, &writes.mail, now).await?;
-        }
+        store_tick(env, &db, &outcome, now).await?;
     }
     mail::send_due(env, &db, now, 100).await?;
     // The zone file, then the escrow deposit: each once a day, one per run.
     crate::outputs::daily(env, &db, now).await?;
     Ok(())
+}
+
+/// Stores one record's time-driven steps and sends what they owe. A record another request
+/// wrote since it was read is left for the next run, which reads it again.
+async fn store_tick(env: &Env, db: &D1Database, outcome: &Outcome, now: i64) -> Result<()> {
+    if outcome.is_empty() {
+        return Ok(());
+    }
+    let writes = apply::statements(env, db, outcome, None, now)?;
+    match db.batch(writes.statements).await {
+        Ok(_) => mail::send_queued(env, db, &writes.mail, now)
+            .await
+            .map(drop),
+        Err(error) if store::is_write_conflict(&error) => {
+            worker::console_warn!("cron: {error}; retried next run");
+            Ok(())
+        }
+        Err(error) => Err(error),
+    }
 }

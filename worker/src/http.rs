@@ -40,6 +40,16 @@ pub fn method_not_allowed(allow: &str) -> Result<Response> {
 }
 
 /// A server-side failure: logged (without request data) and answered without details.
+/// A batch refused because a record changed since it was read (`store::is_write_conflict`).
+pub fn write_conflict(error: &worker::Error) -> Result<Response> {
+    worker::console_warn!("write conflict: {error}");
+    problem(ErrorCode::WriteConflict, "", WRITE_CONFLICT)
+}
+
+/// What a write conflict tells the client, on every interface.
+pub const WRITE_CONFLICT: &str =
+    "Another change to the same record was saved a moment ago; nothing was changed. Please try again.";
+
 pub fn internal(context: &str, error: &worker::Error) -> Result<Response> {
     worker::console_error!("internal error in {context}: {error}");
     problem(

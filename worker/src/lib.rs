@@ -30,7 +30,11 @@ mod store;
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     seal::init(&env)?;
-    routes::handle(req, env, ctx).await
+    match routes::handle(req, env, ctx).await {
+        // Another request wrote a record this one read; its batch was refused whole.
+        Err(error) if store::is_write_conflict(&error) => http::write_conflict(&error),
+        answer => answer,
+    }
 }
 
 #[event(scheduled)]

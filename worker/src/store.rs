@@ -70,7 +70,7 @@ pub async fn outbox_raw(db: &D1Database, id: &str) -> Result<Option<String>> {
 
 // --- records ------------------------------------------------------------------------------
 
-use coopreg_shared::lifecycle::{ContactRecord, DomainRecord, Event, Outcome};
+use coopreg_shared::lifecycle::{ContactRecord, DomainRecord, Event, Outcome, Revision};
 use worker::D1PreparedStatement;
 
 #[derive(serde::Deserialize)]
@@ -202,8 +202,8 @@ pub async fn due_domains(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Do
 }
 
 const CONTACT_INSERT: &str =
-    "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record, rev)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 /// Binds a contact's query columns and record to a [`CONTACT_INSERT`] statement.
 fn contact_values(
@@ -218,18 +218,35 @@ fn contact_values(
         opt_f64(contact.next_due()),
         (contact.updated as f64).into(),
         to_json(contact)?.into(),
+        (contact.revision as f64).into(),
     ])
 }
 
-/// Writes a contact (insert or replace), with its query columns.
+/// A record as the next revision of the one that was read: what an update writes. The
+/// `*_write_conflict` triggers (migrations/0004_revisions.sql) refuse it, and so the whole
+/// batch, if the row has been written since it was read.
+fn next_revision<T: Clone>(record: &T, revision: impl Fn(&mut T) -> &mut Revision) -> T {
+    let mut next = record.clone();
+    *revision(&mut next) += 1;
+    next
+}
+
+/// Whether a D1 error is a write refused because the record changed since it was read.
+pub fn is_write_conflict(error: &worker::Error) -> bool {
+    error.to_string().contains("write_conflict")
+}
+
+/// Writes a contact (insert, or update of the revision that was read), with its query
+/// columns.
 pub fn put_contact(db: &D1Database, contact: &ContactRecord) -> Result<D1PreparedStatement> {
     contact_values(
         db.prepare(format!(
             "{CONTACT_INSERT} ON CONFLICT (handle) DO UPDATE SET reseller_id = excluded.reseller_id,
                verification = excluded.verification, token_hash = excluded.token_hash,
-               due_at = excluded.due_at, updated_at = excluded.updated_at, record = excluded.record"
+               due_at = excluded.due_at, updated_at = excluded.updated_at, record = excluded.record,
+               rev = excluded.rev"
         )),
-        contact,
+        &next_revision(contact, |c| &mut c.revision),
     )
 }
 
@@ -242,7 +259,7 @@ pub fn add_contact_if_new(db: &D1Database, contact: &ContactRecord) -> Result<D1
 }
 
 const DOMAIN_COLUMNS: &str =
-    "(name, unicode, reseller_id, owner, state, due_at, expires_at, transfer_token_hash, record)";
+    "(name, unicode, reseller_id, owner, state, due_at, expires_at, transfer_token_hash, record, rev)";
 
 fn domain_values(
     statement: D1PreparedStatement,
@@ -258,20 +275,21 @@ fn domain_values(
         (domain.expires as f64).into(),
         opt_str(domain.transfer_token_hash()),
         to_json(domain)?.into(),
+        (domain.revision as f64).into(),
     ])
 }
 
-/// Writes a domain (insert or replace).
+/// Writes a domain (insert, or update of the revision that was read).
 pub fn put_domain(db: &D1Database, domain: &DomainRecord) -> Result<D1PreparedStatement> {
     domain_values(
         db.prepare(format!(
-            "INSERT INTO domains {DOMAIN_COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            "INSERT INTO domains {DOMAIN_COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (name) DO UPDATE SET unicode = excluded.unicode, reseller_id = excluded.reseller_id,
                owner = excluded.owner, state = excluded.state, due_at = excluded.due_at,
                expires_at = excluded.expires_at, transfer_token_hash = excluded.transfer_token_hash,
-               record = excluded.record"
+               record = excluded.record, rev = excluded.rev"
         )),
-        domain,
+        &next_revision(domain, |d| &mut d.revision),
     )
 }
 
@@ -280,7 +298,7 @@ pub fn put_domain(db: &D1Database, domain: &DomainRecord) -> Result<D1PreparedSt
 pub fn insert_domain(db: &D1Database, domain: &DomainRecord) -> Result<D1PreparedStatement> {
     domain_values(
         db.prepare(format!(
-            "INSERT INTO domains {DOMAIN_COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            "INSERT INTO domains {DOMAIN_COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
         )),
         domain,
     )

@@ -81,7 +81,7 @@ pub use modify_contact::modify_contact;
 pub use modify_domain::{modify_domain, DomainChanges};
 pub use record::{
     AuthCode, AutoRenew, ClientStatus, ContactRecord, DomainRecord, DomainState, HoldReason,
-    PendingTransfer, Verification,
+    PendingTransfer, Revision, Verification,
 };
 pub use register::{register, NewDomain};
 pub use renew::renew;

@@ -53,6 +53,13 @@ impl Verification {
     }
 }
 
+/// How many times the store has written a record. The core never changes it: a command's
+/// outcome carries each record with the revision it was read at, and the store writes it as
+/// the next revision only if the stored row is still at that one, so of two commands that read
+/// the same record and both change it, the second fails (`write_conflict`) instead of
+/// silently undoing the first.
+pub type Revision = u64;
+
 /// A contact as stored: its data, its owning reseller and its verification state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactRecord {
@@ -63,6 +70,9 @@ pub struct ContactRecord {
     pub verification: Verification,
     pub created: Timestamp,
     pub updated: Timestamp,
+    /// The store's write counter ([`Revision`]); the commands carry it through unchanged.
+    #[serde(default)]
+    pub revision: Revision,
 }
 
 /// A time-driven step of a contact.
@@ -87,6 +97,7 @@ impl ContactRecord {
             verification: Verification::Unverified,
             created: now,
             updated: now,
+            revision: 0,
         }
     }
 
@@ -364,6 +375,9 @@ pub struct DomainRecord {
     pub add_grace_until: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<AutoRenew>,
+    /// The store's write counter ([`Revision`]); the commands carry it through unchanged.
+    #[serde(default)]
+    pub revision: Revision,
 }
 
 /// A time-driven step of a domain.

@@ -121,6 +121,7 @@ pub fn register(
         auth_code: AuthCode::new(new_auth_code(&auth_bytes)),
         add_grace_until: Some(now.saturating_add(ADD_GRACE)),
         auto_renew: None,
+        revision: 0,
     };
     work.event(Event {
         at: now,

@@ -486,6 +486,7 @@ mod tests {
             ErrorCode::SignatureInvalid,
             ErrorCode::IdempotencyConflict,
             ErrorCode::Internal,
+            ErrorCode::WriteConflict,
         ];
         for code in all {
             let (number, description) = code.reseller_result();

@@ -57,6 +57,14 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<worker
     let answer = match read(&mut req).await {
         Ok((query, body)) => match answer(&query, &body, env, ctx).await {
             Ok(answer) => answer,
+            Err(error) if store::is_write_conflict(&error) => {
+                worker::console_warn!("reseller API write conflict: {error}");
+                Response::from_problem(&Problem::new(
+                    ErrorCode::WriteConflict,
+                    "",
+                    crate::http::WRITE_CONFLICT,
+                ))
+            }
             Err(error) => {
                 worker::console_error!("reseller API failed: {error}");
                 Response::new(421)

@@ -85,6 +85,28 @@ pub struct Registry {
     pub freed: Vec<String>,
 }
 
+/// A record as the fake store keeps it: a new one (revision 0) is stored at revision 1.
+trait Stored {
+    fn revision_mut(&mut self) -> &mut Revision;
+}
+impl Stored for ContactRecord {
+    fn revision_mut(&mut self) -> &mut Revision {
+        &mut self.revision
+    }
+}
+impl Stored for DomainRecord {
+    fn revision_mut(&mut self) -> &mut Revision {
+        &mut self.revision
+    }
+}
+fn stored<T: Stored>(mut record: T) -> T {
+    let revision = record.revision_mut();
+    if *revision == 0 {
+        *revision = 1;
+    }
+    record
+}
+
 impl Registry {
     /// A registry with contacts `OWNER` (unverified, of R1) and `ADMIN` (verified, of R1).
     pub fn new() -> Self {
@@ -105,7 +127,8 @@ impl Registry {
     }
 
     pub fn add_contact(&mut self, contact: ContactRecord) {
-        self.contacts.insert(contact.handle.clone(), contact);
+        self.contacts
+            .insert(contact.handle.clone(), stored(contact));
     }
 
     pub fn contact(&self, handle: &str) -> &ContactRecord {
@@ -133,11 +156,20 @@ impl Registry {
             .map_or("FREE".to_string(), |d| d.state.describe())
     }
 
-    /// Stores an outcome; checks that no secret of its e-mails is in a stored record.
+    /// Stores an outcome; checks that each command carried every record's revision through
+    /// (the worker's store guards writes with it) and that no secret of its e-mails is in a
+    /// stored record. Revisions stay fixed here (a record is stored at revision 1), so stored
+    /// records compare equal to projections.
     pub fn apply(&mut self, outcome: Outcome) -> Outcome {
         for contact in &outcome.contacts {
+            let read_at = self.contacts.get(&contact.handle).map_or(0, |c| c.revision);
+            assert_eq!(
+                contact.revision, read_at,
+                "{}: revision not carried through",
+                contact.handle
+            );
             self.contacts
-                .insert(contact.handle.clone(), contact.clone());
+                .insert(contact.handle.clone(), stored(contact.clone()));
         }
         for domain in &outcome.domains {
             assert!(
@@ -145,8 +177,18 @@ impl Registry {
                 "{} both changed and freed",
                 domain.name.ascii
             );
+            match self.domains.get(&domain.name.ascii) {
+                // A new registration of a name whose deletion has completed: a new record.
+                Some(old) if domain.created > old.created => assert_eq!(domain.revision, 0),
+                Some(old) => assert_eq!(
+                    domain.revision, old.revision,
+                    "{}: revision not carried through",
+                    domain.name.ascii
+                ),
+                None => assert_eq!(domain.revision, 0, "{}: new record", domain.name.ascii),
+            }
             self.domains
-                .insert(domain.name.ascii.clone(), domain.clone());
+                .insert(domain.name.ascii.clone(), stored(domain.clone()));
         }
         for ascii in &outcome.freed {
             assert!(
