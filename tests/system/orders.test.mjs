@@ -224,6 +224,13 @@ test("a write based on a record that changed since it was read is refused whole;
   assert.match(refused.body.errors[0].message, /try again/i);
   assert.deepEqual(snapshot(), before, "nothing of the batch was stored, not even the contact");
   assert.equal((await status(created.body.order_id)).status, "PROCESSING");
+  // A browser gets a page: the registrant's confirmation, refused the same way.
+  const link = verificationLink(await mailTo(email, /verif/i));
+  const page = await fetch(`${link}/confirm`, { method: "POST", redirect: "manual", headers: { accept: "text/html" } });
+  assert.equal(page.status, 409);
+  assert.match(page.headers.get("content-type"), /text\/html/);
+  assert.match(await page.text(), /Please try again/);
+  assert.deepEqual(snapshot(), before, "the confirmation stored nothing either");
 
   // Read again (the other writer's record is what is stored now), the same decision works.
   worker.d1(`UPDATE domains SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE name = '${domain}'`);

@@ -40,9 +40,21 @@ pub fn method_not_allowed(allow: &str) -> Result<Response> {
 }
 
 /// A server-side failure: logged (without request data) and answered without details.
-/// A batch refused because a record changed since it was read (`store::is_write_conflict`).
-pub fn write_conflict(error: &worker::Error) -> Result<Response> {
+/// A batch refused because a record changed since it was read (`store::is_write_conflict`):
+/// the JSON error shape, or a page for a browser.
+pub fn write_conflict(error: &worker::Error, html: bool) -> Result<Response> {
     worker::console_warn!("write conflict: {error}");
+    if html {
+        return crate::pages::page(
+            409,
+            "Please try again",
+            &format!(
+                "<section class=\"card\"><h1>Please try again</h1><p>{}</p>\
+                 <p>Go back and send it once more.</p></section>",
+                crate::pages::escape(WRITE_CONFLICT)
+            ),
+        );
+    }
     problem(ErrorCode::WriteConflict, "", WRITE_CONFLICT)
 }
 

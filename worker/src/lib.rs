@@ -30,9 +30,14 @@ mod store;
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     seal::init(&env)?;
+    // Browsers (page loads and form posts) get a page, other clients the JSON error shape.
+    let wants_html = req
+        .headers()
+        .get("accept")?
+        .is_some_and(|accept| accept.contains("text/html"));
     match routes::handle(req, env, ctx).await {
         // Another request wrote a record this one read; its batch was refused whole.
-        Err(error) if store::is_write_conflict(&error) => http::write_conflict(&error),
+        Err(error) if store::is_write_conflict(&error) => http::write_conflict(&error, wants_html),
         answer => answer,
     }
 }
