@@ -264,6 +264,32 @@ test("two resellers registering one name at the same moment: one gets it, the ot
   assert.equal(rows[0].reseller_id, winner);
 });
 
+test("a command whose domain changed since it was read is refused with 421 and changes nothing", async () => {
+  const handle = (await call("one", contactFields(`${unique("conflict")}@example.org`))).props.contact[0];
+  const name = `${unique("conflict")}.coop`;
+  const added = await call("one", {
+    command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
+    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
+  });
+  assert.equal(added.code, 200, added.text);
+  // Another writer stores the domain between this command's read and its write.
+  worker.d1(`UPDATE domains SET rev = rev + 1 WHERE name = '${name}'`);
+  const row = () => worker.d1(`SELECT rev, record FROM domains WHERE name = '${name}'`)[0];
+  const before = row();
+  const modify = { command: "ModifyDomain", domain: name, nameserver0: "ns1.example.org", nameserver1: "ns2.example.org" };
+  const refused = await call("one", modify);
+  assert.equal(refused.code, 421, refused.text);
+  assert.match(refused.description, /try again/i);
+  assert.deepEqual(row(), before);
+  // Once the stored record is the one read, the same command goes through.
+  worker.d1(`UPDATE domains SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE name = '${name}'`);
+  const retried = await call("one", modify);
+  assert.equal(retried.code, 200, retried.text);
+  const status = await call("one", { command: "StatusDomain", domain: name });
+  assert.deepEqual(status.props.nameserver, ["ns1.example.org", "ns2.example.org"]);
+});
+
 test("garbage in, protocol out: 300 random requests always get HTTP 200 and a well-formed answer", async () => {
   // A seeded generator, so a failure can be replayed.
   let seed = 20261126;
