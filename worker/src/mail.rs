@@ -121,13 +121,14 @@ pub fn enqueue(
 pub async fn send_queued(env: &Env, db: &D1Database, queued: &[Queued], now: i64) -> Result<u32> {
     let mut sent = 0;
     for message in queued {
-        if attempt(env, db, &message.id, &message.to_addr, &message.raw, 1, now).await? {
+        if attempt(env, db, message, 1, now).await? {
             sent += 1;
         }
     }
     Ok(sent)
 }
 
+/// A message cron found due, with the attempts made so far.
 #[derive(serde::Deserialize)]
 struct Pending {
     id: String,
@@ -149,37 +150,32 @@ pub async fn send_due(env: &Env, db: &D1Database, now: i64, limit: u32) -> Resul
         .await?
         .results()?;
     let mut sent = 0;
-    for message in due {
+    for pending in due {
         // Claim the row: count the attempt and push the next one out first, so a concurrent
         // run skips it.
-        let attempts = message.attempts + 1;
+        let attempts = pending.attempts + 1;
         let claimed = db
             .prepare(
                 "UPDATE outbox SET attempts = ?3, next_attempt_at = ?2
                  WHERE id = ?1 AND status = 'pending' AND attempts = ?4",
             )
             .bind(&[
-                message.id.as_str().into(),
+                pending.id.as_str().into(),
                 ((now + backoff(attempts)) as f64).into(),
                 (attempts as f64).into(),
-                (message.attempts as f64).into(),
+                (pending.attempts as f64).into(),
             ])?
             .run()
             .await?;
         if claimed.meta()?.and_then(|meta| meta.changes).unwrap_or(0) != 1 {
             continue;
         }
-        if attempt(
-            env,
-            db,
-            &message.id,
-            &message.to_addr,
-            &message.raw,
-            attempts,
-            now,
-        )
-        .await?
-        {
+        let message = Queued {
+            id: pending.id,
+            to_addr: pending.to_addr,
+            raw: pending.raw,
+        };
+        if attempt(env, db, &message, attempts, now).await? {
             sent += 1;
         }
     }
@@ -191,13 +187,12 @@ pub async fn send_due(env: &Env, db: &D1Database, now: i64, limit: u32) -> Resul
 async fn attempt(
     env: &Env,
     db: &D1Database,
-    id: &str,
-    to_addr: &str,
-    raw: &str,
+    message: &Queued,
     attempts: i64,
     now: i64,
 ) -> Result<bool> {
-    match deliver(env, to_addr, raw).await {
+    let id = message.id.as_str();
+    match deliver(env, &message.to_addr, &message.raw).await {
         Ok(()) => {
             // Production keeps no copy of a sent message (its links carry tokens); the
             // dev-tools build keeps it for the local outbox page.
