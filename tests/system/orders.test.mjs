@@ -244,6 +244,30 @@ test("a write based on a record that changed since it was read is refused whole;
   assert.equal(after.contact.rev, before.contact.rev + 1);
 });
 
+test("an order whose owner keeps changing under it is retried, then refused whole; later it goes through", async () => {
+  const email = uniqueEmail();
+  const first = await submit(order({ owner: { email } }));
+  assert.equal(first.status, 201, first.text);
+  const handle = (await status(first.body.order_id)).owner_handle;
+  // No answer for 15 days: the link has timed out, so the next order gives the owner a fresh
+  // one and writes the owner's record.
+  await advanceDays(url, 15);
+  // The owner row is one revision ahead of its record whenever the order reads it: every
+  // round of the order loses the race.
+  worker.d1(`UPDATE contacts SET rev = rev + 1 WHERE handle = '${handle}'`);
+  const counts = () => worker.d1("SELECT (SELECT COUNT(*) FROM domains) AS domains, (SELECT COUNT(*) FROM orders) AS orders, (SELECT COUNT(*) FROM outbox) AS outbox")[0];
+  const before = counts();
+  const second = order({ owner: { email } });
+  const refused = await submit(second);
+  assert.equal(refused.status, 409, refused.text);
+  assert.equal(refused.body.errors[0].code, "write_conflict");
+  assert.deepEqual(counts(), before, "nothing stored");
+  worker.d1(`UPDATE contacts SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE handle = '${handle}'`);
+  const accepted = await submit(second);
+  assert.equal(accepted.status, 201, accepted.text);
+  assert.equal(accepted.body.status, "PROCESSING");
+});
+
 test("held domains of a rejected registrant are deleted after 30 days; the name is free again", async () => {
   const email = uniqueEmail();
   const created = await submit(order({ owner: { email } }));

@@ -190,8 +190,10 @@ pub async fn accept(
     for info in roles {
         handles.push(web_handle(info)?);
     }
-    // At most one retry: after a conflict the owner exists, so a second one cannot happen.
-    let mut retries_left = 1;
+    // An order that lost a race for its owner contact (a concurrent first order of the same
+    // registrant, or another write of the owner since it was read) is decided again on what is
+    // stored now; a few rounds settle any realistic contention, after that the client retries.
+    let mut retries_left = 3;
     let (order_id, outcome) = loop {
         let (stored_owner, owner_domains, existing) =
             store::registration_context(&db, &handles[0], &order.domain.ascii).await?;
@@ -262,10 +264,9 @@ pub async fn accept(
             ])?,
         );
         if let Err(error) = db.batch(statements).await {
-            if owner_is_new
-                && retries_left > 0
-                && store::is_unique_violation(&error, "contacts.handle")
-            {
+            let lost_race = (owner_is_new && store::is_unique_violation(&error, "contacts.handle"))
+                || store::is_write_conflict(&error);
+            if lost_race && retries_left > 0 {
                 retries_left -= 1;
                 continue;
             }
@@ -287,6 +288,9 @@ pub async fn accept(
                 if let Some(order) = order_by_key(&db, key).await? {
                     return replay(&db, &order, &request_hash).await;
                 }
+            }
+            if store::is_write_conflict(&error) {
+                return Err(error);
             }
             return http::internal("create order", &error);
         }
