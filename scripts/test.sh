@@ -22,9 +22,11 @@ cargo test --quiet --workspace
 
 step "production build carries no dev tools"
 scripts/build.sh --production
-if grep -q "Local outbox" build/worker/index_bg.wasm; then
-  echo "the production worker contains dev-only code" >&2; exit 1
-fi
+for marker in "Local outbox" "x-coopreg-test-panic"; do
+  if grep -q "$marker" build/worker/index_bg.wasm; then
+    echo "the production worker contains dev-only code ($marker)" >&2; exit 1
+  fi
+done
 echo "ok: no dev-only code in the production worker"
 
 step "whole-system tests (wrangler dev, D1, Chromium, reseller SDK)"

@@ -50,3 +50,40 @@ test("the outbox page is readable", async () => {
   assert.equal(page.status, 200);
   assert.match(await page.text(), /Local outbox/);
 });
+
+test("a panic is answered in the client's shape, and the next request is served by a fresh instance", async () => {
+  const panic = { "x-coopreg-test-panic": "1" };
+  const json = await api(worker.url, "/api/v1/availability?domain=panic.coop", { headers: panic });
+  assert.equal(json.status, 500);
+  assert.equal(json.body.errors[0].code, "internal");
+  assert.match(json.body.errors[0].message, /try again/);
+
+  const page = await fetch(`${worker.url}/orders/panic`, { headers: { ...panic, accept: "text/html" } });
+  assert.equal(page.status, 500);
+  assert.match(page.headers.get("content-type"), /^text\/html/);
+  assert.match(page.headers.get("content-security-policy"), /script-src 'none'/);
+  assert.match(await page.text(), /<h1>Something went wrong<\/h1>/);
+
+  // The reseller protocol always answers HTTP 200 with a result code, on both paths.
+  for (const path of ["/api/call.cgi", "/api/call/"]) {
+    const reseller = await fetch(`${worker.url}${path}?command=CheckDomain&domain=panic.coop`, { headers: panic });
+    assert.equal(reseller.status, 200);
+    assert.match(reseller.headers.get("content-type"), /^text\/plain/);
+    const lines = (await reseller.text()).split("\n");
+    assert.equal(lines[0], "[RESPONSE]");
+    assert.equal(lines[1], "code = 421");
+    assert.equal(lines[2], "description = Command failed due to server error. Client should try again");
+    assert.deepEqual(lines.slice(-2), ["EOF", ""], "ends with EOF and a single LF");
+    assert.ok(!lines.some((line) => line.includes("\r")), "LF only");
+  }
+
+  // A fresh instance serves what follows, storage included.
+  const health = await api(worker.url, "/health");
+  assert.equal(health.status, 200);
+  assert.equal(health.body.storage.ok, true);
+  // The failure is logged with the panic's message (wrangler's output arrives a moment later).
+  for (let i = 0; i < 50 && !worker.log().includes("worker failure: Rust panic"); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.ok(worker.log().includes("worker failure: Rust panic"), "the failure is logged");
+});

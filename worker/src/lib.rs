@@ -29,6 +29,13 @@ mod store;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    // Tests of the safety net in worker/entry.mjs: a request with this header panics, on any
+    // path. Only in the dev-tools build.
+    install_panic_notice();
+    #[cfg(feature = "dev-tools")]
+    if req.headers().get("x-coopreg-test-panic")?.is_some() {
+        panic!("deliberate panic (x-coopreg-test-panic)");
+    }
     seal::init(&env)?;
     // Browsers (page loads and form posts) get a page, other clients the JSON error shape.
     let wants_html = req
@@ -44,6 +51,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    install_panic_notice();
     if let Err(error) = seal::init(&env) {
         worker::console_error!("cron cannot start: {error}");
         return;
@@ -51,4 +59,53 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     if let Err(error) = cron::run(&env).await {
         worker::console_error!("cron run failed: {error}");
     }
+}
+
+/// A panic aborts the wasm instance while requests may be waiting on it, and their promises
+/// would never settle (the runtime cancels them as hung). This hook runs after the worker
+/// crate's own (which logs the panic and schedules a fresh instance) and tells
+/// `worker/entry.mjs` (`globalThis.__coopregPanicked`), which answers them. Installed once per
+/// instance: a fresh instance starts with fresh memory and installs it again.
+fn install_panic_notice() {
+    use wasm_bindgen::JsCast;
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            previous(info);
+            let notice = js_sys::Reflect::get(&js_sys::global(), &"__coopregPanicked".into());
+            if let Ok(notice) = notice.and_then(|value| value.dyn_into::<js_sys::Function>()) {
+                let _ = notice.call1(&wasm_bindgen::JsValue::NULL, &info.to_string().into());
+            }
+        }));
+    });
+}
+
+/// The answers `worker/entry.mjs` gives to a request the worker could not answer itself (a
+/// panic aborts the wasm instance mid-request), as JSON text: `json` (the API error shape),
+/// `html` (a page), `csp` (its policy), `reseller` (a protocol answer, HTTP 200) with
+/// `reseller_content_type` and the `reseller_paths` it is for. Built once at start-up from the
+/// same mappings as every other error, so the shapes stay the core's.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn failure_answers() -> String {
+    use coopreg_shared::{ErrorCode, Problem, Problems};
+    // A panic may come after a write, so this does not promise that nothing changed.
+    const MESSAGE: &str = "Something went wrong on our side. Please try again.";
+    let problem = Problem::new(ErrorCode::Internal, "", MESSAGE);
+    serde_json::json!({
+        "json": serde_json::to_string(&Problems::one(problem.clone())).unwrap_or_default(),
+        "html": pages::html(
+            "Something went wrong",
+            &format!(
+                "<section class=\"card\"><h1>Something went wrong</h1><p>{}</p></section>",
+                pages::escape(MESSAGE)
+            ),
+        ),
+        "csp": pages::CSP,
+        // What the reseller dispatcher answers for any failure of its own.
+        "reseller": coopreg_shared::reseller::Response::new(421).to_text(),
+        "reseller_content_type": coopreg_shared::reseller::response::CONTENT_TYPE,
+        "reseller_paths": reseller::API_PATHS,
+    })
+    .to_string()
 }

@@ -21,7 +21,19 @@ pub fn escape(text: &str) -> String {
 
 /// A complete page: `body` is trusted HTML built with [`escape`]d values.
 pub fn page(status: u16, title: &str, body: &str) -> Result<Response> {
-    let html = format!(
+    let mut response = Response::from_html(html(title, body))?.with_status(status);
+    let headers = response.headers_mut();
+    headers.set("cache-control", "no-store")?;
+    headers.set("content-security-policy", CSP)?;
+    Ok(response)
+}
+
+/// What every server-rendered page allows: its own styles and forms, no scripts, no framing.
+pub const CSP: &str = "default-src 'self'; style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The HTML of a complete page (see [`page`]).
+pub fn html(title: &str, body: &str) -> String {
+    format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"referrer\" content=\"no-referrer\">\n\
@@ -30,13 +42,5 @@ pub fn page(status: u16, title: &str, body: &str) -> Result<Response> {
          <span class=\"logo\" aria-hidden=\"true\">.coop</span> registration</a></div></header>\n\
          <main id=\"main\" class=\"wrap\">\n{body}\n</main>\n</body>\n</html>\n",
         title = escape(title),
-    );
-    let mut response = Response::from_html(html)?.with_status(status);
-    let headers = response.headers_mut();
-    headers.set("cache-control", "no-store")?;
-    headers.set(
-        "content-security-policy",
-        "default-src 'self'; style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'",
-    )?;
-    Ok(response)
+    )
 }

@@ -51,6 +51,9 @@ macro_rules! attempt {
 }
 pub(crate) use attempt;
 
+/// The paths the reseller API answers on (any method).
+pub const API_PATHS: [&str; 2] = ["/api/call.cgi", "/api/call"];
+
 /// Serves one reseller API request; always HTTP 200.
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<worker::Response> {
     let started = js_sys::Date::now();

@@ -37,7 +37,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         // The trivial route: the baseline of the benchmarks.
         (Method::Get, ["ping"]) => Response::ok("pong"),
         (Method::Get, ["health"]) => health::get(&env).await,
-        (_, ["api", "call.cgi"] | ["api", "call"]) => {
+        _ if crate::reseller::API_PATHS.contains(&path.trim_end_matches('/')) => {
             crate::reseller::handle(req, &env, &ctx).await
         }
         (Method::Get, ["transfer", token]) => transfer::show(&env, token).await,
