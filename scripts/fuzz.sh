@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes the validation core (issue 3) with cargo-fuzz (libFuzzer; needs the nightly
-# toolchain). Installs what is missing, then runs each target for a while.
-# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default 150 s; order labels)
+# Fuzzes the validation core (issue 3) and the reseller wire protocol (issue 6) with
+# cargo-fuzz (libFuzzer; needs the nightly toolchain). Installs what is missing, then runs
+# each target for a while.
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default 150 s; order labels reseller)
 # Findings (crashing inputs) land in fuzz/artifacts/<target>/; the corpus in fuzz/corpus/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ root=$(pwd)
 seconds=${1:-150}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(order labels)
+[ ${#targets[@]} -gt 0 ] || targets=(order labels reseller)
 
 if ! rustup toolchain list | grep -q '^nightly'; then
   rustup toolchain install nightly --profile minimal
@@ -29,6 +30,15 @@ for name in "Dmüller.coop" "Astraße.coop" "Bxn--mller-kva.coop" "Fпример
             "Aраypal.coop" "Aexam‍ple.coop" "AＭÜＬＬＥＲ.coop" "Aab--cd.coop" "Gns1.example.net."; do
   printf '%s' "$name" > "fuzz/corpus/labels/seed$i"; i=$((i + 1))
 done
+
+# The reseller target: first byte = length of the query string, then query and form body.
+mkdir -p fuzz/corpus/reseller
+printf '\000s_login=r1&s_pw=secret&s_command=COMMAND%%3DAddDomain%%0ADOMAIN%%3Dm%%C3%%BCller.coop%%0AX-IDN-LANGUAGE%%3DDE%%0APERIOD%%3D1%%0AOWNERCONTACT0%%3DP-ABC%%0ANAMESERVER0%%3Dns1.example.net%%0ANAMESERVER1%%3Dns2.example.net%%0AX-COOP-ELIGIBILITY%%3D1' \
+  > fuzz/corpus/reseller/add_domain
+printf '\077command=AddContact&firstname=Anna&lastname=Berg&street0=Weg+1&city=Berlin&zip=10115&country=DE&phone=%%2B49.301234567&email=a%%40b.de' \
+  > fuzz/corpus/reseller/add_contact_get
+printf '\000s_login=r1&s_sessionid=abc&s_command=command+%%3D+TransferDomain%%0Adomain+%%3D+x.coop%%0Aaction+%%3D+REQUEST%%0Aauth+%%3D+a%%3Db%%3Dc' \
+  > fuzz/corpus/reseller/transfer
 
 cd fuzz
 failed=0
