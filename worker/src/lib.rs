@@ -29,9 +29,9 @@ mod store;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    install_panic_notice();
     // Tests of the safety net in worker/entry.mjs: a request with this header panics, on any
     // path. Only in the dev-tools build.
-    install_panic_notice();
     #[cfg(feature = "dev-tools")]
     if req.headers().get("x-coopreg-test-panic")?.is_some() {
         panic!("deliberate panic (x-coopreg-test-panic)");
@@ -93,7 +93,7 @@ pub fn failure_answers() -> String {
     const MESSAGE: &str = "Something went wrong on our side. Please try again.";
     let problem = Problem::new(ErrorCode::Internal, "", MESSAGE);
     serde_json::json!({
-        "json": serde_json::to_string(&Problems::one(problem.clone())).unwrap_or_default(),
+        "json": serde_json::to_string(&Problems::one(problem)).unwrap_or_default(),
         "html": pages::html(
             "Something went wrong",
             &format!(
