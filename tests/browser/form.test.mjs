@@ -531,6 +531,12 @@ describe('coopreg pages in a browser', () => {
     assert.match(errors, /contacts\.owner\.phone/, 'the server names the field');
     await shot(page, 'register-nojs-errors');
     await page.goBack();
+    // Back on the form, what was typed is still there (no field opts out of the browser's
+    // form restoration), so only the wrong field needs fixing.
+    assert.equal(await page.inputValue('#domain'), domain);
+    assert.equal(await page.inputValue('#owner_phone'), '+999.1234567');
+    assert.equal(await page.inputValue('#ns1_host'), 'ns1.example.net');
+    assert.equal(await page.inputValue('#ns2_host'), 'ns2.example.net');
     await fillValid(page, { domain, email });
     await Promise.all([page.waitForURL(/\/orders\/[0-9a-f]{32}$/), page.click('#submit')]);
     const mail = await mailTo(email);
