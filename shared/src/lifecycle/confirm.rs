@@ -10,10 +10,9 @@
 //! Errors: `token_invalid` (unknown, used or replaced), `token_expired`.
 
 use super::effect::{Actor, Email, EmailKind, Event, Outcome};
+use super::link::answer_work;
 use super::owner_domains::activated;
 use super::record::{ContactRecord, DomainRecord, HoldReason, Verification};
-use super::secret::check_verification_token;
-use super::tick::advance;
 use super::work::Work;
 use crate::error::Problems;
 use crate::model::Timestamp;
@@ -25,9 +24,7 @@ pub fn confirm(
     token: &str,
     now: Timestamp,
 ) -> Result<Outcome, Problems> {
-    let mut work = Work::new(now, [contact], domains);
-    advance(&mut work);
-    check_verification_token(work.first_contact()?, token, now)?;
+    let mut work = answer_work(contact, domains, token, now)?;
     verify(
         &mut work,
         Actor::Registrant,

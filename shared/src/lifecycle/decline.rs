@@ -10,11 +10,9 @@
 //! Errors: `token_invalid` (unknown, used or replaced), `token_expired`.
 
 use super::effect::{Actor, Email, EmailKind, Event, Outcome};
+use super::link::answer_work;
 use super::owner_domains::held;
 use super::record::{ContactRecord, DomainRecord, HoldReason, Verification};
-use super::secret::check_verification_token;
-use super::tick::advance;
-use super::work::Work;
 use crate::error::Problems;
 use crate::model::Timestamp;
 
@@ -25,9 +23,7 @@ pub fn decline(
     token: &str,
     now: Timestamp,
 ) -> Result<Outcome, Problems> {
-    let mut work = Work::new(now, [contact], domains);
-    advance(&mut work);
-    check_verification_token(work.first_contact()?, token, now)?;
+    let mut work = answer_work(contact, domains, token, now)?;
     let reason = "owner declined by link";
     let Some(contact) = work.contact_mut(0) else {
         return Ok(work.finish());

@@ -2,10 +2,27 @@
 
 use super::effect::{Actor, Email, EmailKind, Event};
 use super::owner_domains::{activated, held};
+use super::record::DomainRecord;
 use super::record::{ContactRecord, HoldReason, Verification};
-use super::secret::{new_token, token_hash};
+use super::secret::{check_verification_token, new_token, token_hash};
+use super::tick::advance;
 use super::work::Work;
-use crate::model::DomainName;
+use crate::error::Problems;
+use crate::model::{DomainName, Timestamp};
+
+/// The work of an answer to a verification link (confirm or decline): `contact` and the
+/// domains it owns brought up to `now`, once the token is its current one and not expired.
+pub(crate) fn answer_work(
+    contact: &ContactRecord,
+    domains: &[DomainRecord],
+    token: &str,
+    now: Timestamp,
+) -> Result<Work, Problems> {
+    let mut work = Work::new(now, [contact], domains);
+    advance(&mut work);
+    check_verification_token(work.first_contact()?, token, now)?;
+    Ok(work)
+}
 
 /// Gives contact `index` a fresh token (any older one is void from now on), makes it
 /// pending, and e-mails the link to its current address.

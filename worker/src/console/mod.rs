@@ -574,15 +574,7 @@ async fn domain_page(
          <div class=\"actions\">{forms}</div></section><h2>History</h2>{history}",
         notice = done_notice(done),
         error = error.map(view::error).unwrap_or_default(),
-        shown = if domain.name.unicode == domain.name.ascii {
-            escape(&domain.name.ascii)
-        } else {
-            format!(
-                "{} <span class=\"muted\">({})</span>",
-                escape(&domain.name.unicode),
-                escape(&domain.name.ascii)
-            )
-        },
+        shown = view::domain_name(&domain),
         state = view::status(&domain),
         epp = escape(&domain.epp_statuses().join(" ")),
         owner = contact_link(&domain.owner),

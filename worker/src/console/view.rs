@@ -108,8 +108,9 @@ pub fn time(at: i64) -> String {
         .unwrap_or_else(|| at.to_string())
 }
 
-pub fn domain_link(domain: &DomainRecord) -> String {
-    let shown = if domain.name.unicode == domain.name.ascii {
+/// A domain's name as staff read it: the Unicode form, with the A-label after an IDN.
+pub fn domain_name(domain: &DomainRecord) -> String {
+    if domain.name.unicode == domain.name.ascii {
         escape(&domain.name.ascii)
     } else {
         format!(
@@ -117,10 +118,14 @@ pub fn domain_link(domain: &DomainRecord) -> String {
             escape(&domain.name.unicode),
             escape(&domain.name.ascii)
         )
-    };
+    }
+}
+
+pub fn domain_link(domain: &DomainRecord) -> String {
     format!(
-        "<a href=\"/staff/domains/{}\">{shown}</a>",
-        segment(&domain.name.ascii)
+        "<a href=\"/staff/domains/{}\">{}</a>",
+        segment(&domain.name.ascii),
+        domain_name(domain)
     )
 }
 
