@@ -120,6 +120,15 @@ fn escrow_domain(index: usize, day: u32) -> EscrowDomain {
         reseller: format!("R{:02}", index % RESELLERS),
         created: NOW - 400 * DAY + index as i64,
         expires: NOW + 330 * DAY + index as i64 + i64::from(day),
+        // A web order's certification, as most domains will carry (the longest rows).
+        certification: Some(coopreg_shared::lifecycle::Certification {
+            criterion: Some(
+                coopreg_shared::validate::EligibilityCriterion::CooperativeUnderLocalLaw,
+            ),
+            at: NOW - 400 * DAY + index as i64,
+            channel: coopreg_shared::lifecycle::Channel::Web,
+            client_ip: Some(format!("198.51.100.{}", index % 250)),
+        }),
         name: zone.name,
         nameservers: zone.nameservers,
     }

@@ -108,6 +108,11 @@ pub enum ErrorCode {
     NotYours,
     /// The name is already registered or being registered.
     NameTaken,
+    /// The name is reserved by the registry (`shared/data/reserved-names.txt`); only an
+    /// allocation token that staff issued for it lets it be registered.
+    NameReserved,
+    /// An allocation token that does not exist, was issued for another name, or was used.
+    AllocationTokenInvalid,
     /// The object's current status does not allow this command.
     StatusProhibits,
     /// The resulting registration term would exceed 10 years.
@@ -157,6 +162,8 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::NotYours => "not_yours",
             ErrorCode::NameTaken => "name_taken",
+            ErrorCode::NameReserved => "name_reserved",
+            ErrorCode::AllocationTokenInvalid => "allocation_token_invalid",
             ErrorCode::StatusProhibits => "status_prohibits",
             ErrorCode::PeriodExceeded => "period_exceeded",
             ErrorCode::AuthenticationFailed => "authentication_failed",
@@ -247,9 +254,9 @@ impl ErrorCode {
             BodyTooLarge => 413,
             NotFound => 404,
             NotYours => 403,
-            NameTaken | StatusProhibits | IdempotencyConflict | ExpirationMismatch
-            | TransferPending | NoTransferPending => 409,
-            AuthCodeInvalid => 403,
+            NameTaken | NameReserved | StatusProhibits | IdempotencyConflict
+            | ExpirationMismatch | TransferPending | NoTransferPending => 409,
+            AuthCodeInvalid | AllocationTokenInvalid => 403,
             AuthenticationFailed | SignatureInvalid => 401,
             RateLimited => 429,
             TokenInvalid | TokenExpired => 410,
@@ -272,7 +279,8 @@ impl ErrorCode {
             BodyTooLarge => (505, "Invalid attribute value syntax"),
             NotFound => (545, "Entity reference not found"),
             NotYours => (531, "Authorization failed"),
-            NameTaken => (549, "Command failed"),
+            NameTaken | NameReserved => (549, "Command failed"),
+            AllocationTokenInvalid => (531, "Authorization failed"),
             StatusProhibits => (552, "Domain status does not allow for operation"),
             PeriodExceeded => (556, "Maximum registration period exceeded"),
             AuthenticationFailed | SignatureInvalid => (530, "Authentication failed"),
@@ -413,6 +421,9 @@ mod tests {
             ErrorCode::TransferPending,
             ErrorCode::NoTransferPending,
             ErrorCode::WriteConflict,
+            ErrorCode::NameReserved,
+            ErrorCode::AllocationTokenInvalid,
+            ErrorCode::RateLimited,
         ] {
             assert_eq!(
                 serde_json::to_value(code).unwrap(),
@@ -490,6 +501,9 @@ mod tests {
             (ErrorCode::ExpirationMismatch, 541),
             (ErrorCode::NameTaken, 549),
             (ErrorCode::AuthenticationFailed, 530),
+            (ErrorCode::NameReserved, 549),
+            (ErrorCode::AllocationTokenInvalid, 531),
+            (ErrorCode::RateLimited, 421),
         ];
         for (code, result) in table {
             assert_eq!(code.reseller_result().0, result, "{code}");

@@ -15,7 +15,8 @@
 //! #contacts     handle,first_name,last_name,organization,street1,street2,street3,city,state,
 //!               postcode,country,phone,fax,email,reseller,verification
 //! #domains      name,uname,idn_language,roid,status,registrant,admin,tech,billing,reseller,
-//!               created,expires
+//!               created,expires,certified_criterion,certified_at,certified_channel,
+//!               certified_ip
 //! #nameservers  domain,host,addresses
 //! #end
 //! ```
@@ -24,6 +25,13 @@
 //! space-separated lists; an empty optional field (organization, state, fax, admin, tech,
 //! billing, idn_language) reads back as `None`, and empty street lines are dropped. `#end`
 //! marks a complete file: a truncated deposit is refused.
+//!
+//! The `certified_*` columns keep the registrant's eligibility certification for audit
+//! (product.md): the criterion's code (empty when a reseller named none), when, through which
+//! channel (`web` or `reseller:<id>`) and, for a web order, the client's IP address. All four
+//! are empty for a domain registered before certifications were kept. They came with format
+//! 1.1; the reader also reads 1.0 deposits (without them), so the change report compares
+//! across the upgrade.
 //!
 //! Counts come first, as in RFC 8909's header, so the caller supplies them up front
 //! (`SELECT COUNT(*)` per table) and [`DepositWriter`] checks each section against its
@@ -47,11 +55,14 @@
 use chrono::{DateTime, SecondsFormat};
 
 use crate::error::{ErrorCode, Problem};
+use crate::lifecycle::Certification;
 use crate::model::{ContactInfo, DomainName, IdnLanguage, Nameserver, Timestamp};
 use crate::rfc4180;
 
 /// The version of this file format, written in `#deposit`.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
+/// The earlier version the reader still reads: `#domains` without the `certified_*` columns.
+pub const FORMAT_VERSION_1_0: &str = "1.0";
 
 /// The verification states a contact may be in (product.md), as written in `#contacts`.
 pub const VERIFICATION_STATES: [&str; 4] = ["unverified", "pending", "verified", "rejected"];
@@ -77,7 +88,26 @@ const CONTACT_FIELDS: [&str; 16] = [
     "reseller",
     "verification",
 ];
-const DOMAIN_FIELDS: [&str; 12] = [
+const DOMAIN_FIELDS: [&str; 16] = [
+    "name",
+    "uname",
+    "idn_language",
+    "roid",
+    "status",
+    "registrant",
+    "admin",
+    "tech",
+    "billing",
+    "reseller",
+    "created",
+    "expires",
+    "certified_criterion",
+    "certified_at",
+    "certified_channel",
+    "certified_ip",
+];
+/// `#domains` of format 1.0: the fields before the certification's.
+const DOMAIN_FIELDS_1_0: [&str; 12] = [
     "name",
     "uname",
     "idn_language",
@@ -162,6 +192,8 @@ pub struct EscrowDomain {
     pub reseller: String,
     pub created: Timestamp,
     pub expires: Timestamp,
+    /// The eligibility certification given with the registration, when it was kept.
+    pub certification: Option<Certification>,
     /// Written in `#nameservers`, one row per host.
     pub nameservers: Vec<Nameserver>,
 }
@@ -491,6 +523,18 @@ impl DepositWriter {
             let created = format_time("domain.created", domain.created)?;
             let expires = format_time("domain.expires", domain.expires)?;
             let language = domain.name.language.map_or("", IdnLanguage::tag);
+            let certification = domain.certification.as_ref();
+            let certified_at = match certification {
+                Some(certification) => format_time("domain.certified_at", certification.at)?,
+                None => String::new(),
+            };
+            let criterion = certification
+                .and_then(|c| c.criterion)
+                .map_or("", |criterion| criterion.code());
+            let channel = certification.map(|c| c.channel.label()).unwrap_or_default();
+            let client_ip = certification
+                .and_then(|c| c.client_ip.as_deref())
+                .unwrap_or("");
             rfc4180::write_record(
                 out,
                 &[
@@ -506,6 +550,10 @@ impl DepositWriter {
                     &domain.reseller,
                     &created,
                     &expires,
+                    criterion,
+                    &certified_at,
+                    &channel,
+                    client_ip,
                 ],
             );
             Ok(())

@@ -7,7 +7,8 @@
 //!
 //! Where to start: [`model`] (the objects), [`error`] (the one error type and its mappings),
 //! [`validate`] (what an order or a reseller command may carry), [`lifecycle`] (what each
-//! command does to domains and contacts over time). The registry's outputs: [`zone`] (the
+//! command does to domains and contacts over time), [`limits`] (how often the public paths
+//! may be used). The registry's outputs: [`zone`] (the
 //! delegation zone file), [`escrow`] (the daily deposit) and [`changes`] (what changed
 //! between two deposits, for registrant review).
 
@@ -15,6 +16,7 @@ pub mod changes;
 pub mod error;
 pub mod escrow;
 pub mod lifecycle;
+pub mod limits;
 pub mod model;
 pub mod reseller;
 pub mod rfc4180;

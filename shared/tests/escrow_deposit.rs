@@ -58,7 +58,7 @@ fn the_file_has_the_documented_shape() {
     );
     assert!(text.starts_with(
         "#deposit\r\ntld,id,type,watermark,version\r\n\
-         coop,coop_2026-11-26_full_S1_R0,FULL,2026-11-26T00:00:00Z,1.0\r\n\
+         coop,coop_2026-11-26_full_S1_R0,FULL,2026-11-26T00:00:00Z,1.1\r\n\
          #counts\r\nobject,count\r\nreseller,3\r\ncontact,5\r\ndomain,6\r\nnameserver,10\r\n"
     ));
     // Awkward values are quoted, a leading `#` included, so no data line starts a section.
@@ -68,8 +68,12 @@ fn the_file_has_the_documented_shape() {
     ));
     assert!(text.contains(
         "glued.coop,glued.coop,,GLUED_COOP-COOP,clientTransferProhibited serverHold,C-OWNER,\
-         C-ADMIN,C-TECH,C-OWNER,R-1,2025-10-22T00:00:00Z,2027-10-22T00:00:00Z\r\n"
+         C-ADMIN,C-TECH,C-OWNER,R-1,2025-10-22T00:00:00Z,2027-10-22T00:00:00Z,\
+         cooperative_under_local_law,2025-10-22T00:00:17Z,web,2001:db8::7\r\n"
     ));
+    // The certification: a reseller's without criterion, and none for an old record.
+    assert!(text.contains(",2025-10-22T00:00:00Z,reseller:R-3,\r\n"));
+    assert!(text.contains("no-ns.coop,no-ns.coop,,NO-NS_COOP-COOP,pendingCreate,C-AWKWARD,,,,R-2,2025-10-22T00:00:00Z,2027-10-22T00:00:00Z,,,,\r\n"));
     assert!(text.contains("glued.coop,ns2.glued.coop,192.0.2.2 2001:db8::2\r\n"));
     assert!(text.ends_with("#end\r\n"));
 }
@@ -313,10 +317,34 @@ fn malformed_deposits_are_refused_with_a_clear_error() {
         ),
         (tampered(",FULL,", ",INCR,"), "deposit.type", "only FULL"),
         (
-            tampered(",1.0\r\n", ",2.0\r\n"),
+            tampered(",1.1\r\n", ",2.0\r\n"),
             "deposit.version",
             "version `2.0`",
         ),
+        (
+            tampered(",web,2001:db8::7", ",mail,2001:db8::7"),
+            "domains.certified_channel",
+            "not `web` or `reseller:<id>`",
+        ),
+        (
+            tampered(",web,2001:db8::7", ",web,here"),
+            "domains.certified_ip",
+            "not an IP address",
+        ),
+        (
+            tampered(
+                "cooperative_under_local_law,2025-10-22T00:00:17Z",
+                "cooperative,2025-10-22T00:00:17Z",
+            ),
+            "domains.certified_criterion",
+            "not an eligibility criterion",
+        ),
+        (
+            tampered(",2025-10-22T00:00:17Z,web", ",,web"),
+            "domains.certified_at",
+            "RFC 3339",
+        ),
+        (tampered(",1.1\r\n", ",1.0\r\n"), "line", "header row"),
         (
             tampered("glued.coop,glued.coop", "awkward.coop,glued.coop"),
             "domains.name",
@@ -416,4 +444,37 @@ fn every_truncation_is_refused_and_no_corruption_panics() {
             let _ = parse_deposit(&corrupted);
         }
     }
+}
+
+/// A deposit of format 1.0 (written before certifications were kept) as it would have been
+/// written: the version, and `#domains` without its last four columns.
+fn deposit_text_1_0() -> String {
+    let text = deposit_text().replacen(",1.1\r\n", ",1.0\r\n", 1);
+    let start = text.find("#domains\r\n").expect("domains") + "#domains\r\n".len();
+    let end = text.find("#nameservers\r\n").expect("nameservers");
+    let domains: String = text[start..end]
+        .split_inclusive("\r\n")
+        .map(|line| {
+            let row = line.trim_end_matches("\r\n");
+            let kept = row.rsplitn(5, ',').last().unwrap_or(row);
+            format!("{kept}\r\n")
+        })
+        .collect();
+    format!("{}{domains}{}", &text[..start], &text[end..])
+}
+
+#[test]
+fn a_deposit_of_format_1_0_is_still_read_without_certifications() {
+    let old = deposit_text_1_0();
+    assert!(old.contains("reseller,created,expires\r\n"));
+    let deposit = parse_deposit(&old).expect("a 1.0 deposit reads");
+    let mut expected = domains();
+    for domain in &mut expected {
+        domain.certification = None;
+    }
+    assert_eq!(deposit.domains, expected);
+    // The change report compares across the upgrade: nothing changed but the format.
+    let new = parse_deposit(&deposit_text()).unwrap();
+    let report = coopreg_shared::changes::diff_deposits(&deposit, &new);
+    assert!(report.is_empty(), "{report:?}");
 }

@@ -20,11 +20,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{
     check_verification, invalid, parse_time, DepositHeader, DepositType, EscrowContact,
     EscrowDomain, EscrowReseller, ObjectCounts, Section, COUNT_FIELDS, DEPOSIT_FIELDS,
-    FORMAT_VERSION,
+    DOMAIN_FIELDS_1_0, FORMAT_VERSION, FORMAT_VERSION_1_0,
 };
 use crate::error::{ErrorCode, Problem};
+use crate::lifecycle::{Certification, Channel};
 use crate::model::{ContactInfo, DomainName, IdnLanguage, Nameserver, Timestamp};
 use crate::rfc4180::{RecordLines, Row};
+use crate::validate::EligibilityCriterion;
 
 /// One object of the deposit, in file order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -313,6 +315,8 @@ pub struct DepositReader {
     /// The last key of the current section (for name servers: the domain).
     last_key: Option<String>,
     hosts_of_domain: Vec<String>,
+    /// The deposit is of format 1.0 (`#domains` without the certification).
+    version_1_0: bool,
 }
 
 impl Default for DepositReader {
@@ -334,6 +338,15 @@ impl DepositReader {
             domain_names: FrontCoded::default(),
             last_key: None,
             hosts_of_domain: Vec::new(),
+            version_1_0: false,
+        }
+    }
+
+    /// The fields of `part` in the version being read.
+    fn fields_of(&self, part: Part) -> &'static [&'static str] {
+        match part {
+            Part::Objects(Section::Domains) if self.version_1_0 => &DOMAIN_FIELDS_1_0,
+            _ => part.fields(),
         }
     }
 
@@ -439,15 +452,21 @@ impl DepositReader {
                 ))
             }
             Expect::HeaderRow(part) => {
-                if fields != part.fields() {
+                let expected = self.fields_of(part);
+                if fields != expected {
+                    let version = if self.version_1_0 {
+                        FORMAT_VERSION_1_0
+                    } else {
+                        FORMAT_VERSION
+                    };
                     return Err(malformed(
                         line,
                         format!(
                             "the `#{}` header row is `{}`; this reader expects `{}` (format {})",
                             part.name(),
                             fields.join(","),
-                            part.fields().join(","),
-                            FORMAT_VERSION
+                            expected.join(","),
+                            version
                         ),
                     ));
                 }
@@ -457,7 +476,7 @@ impl DepositReader {
             Expect::Rows(part) => part,
             Expect::Nothing => return Err(malformed(line, "text after `#end`")),
         };
-        let names = part.fields();
+        let names = self.fields_of(part);
         if fields.len() != names.len() {
             return Err(malformed(
                 line,
@@ -519,14 +538,17 @@ impl DepositReader {
                 format!("`{}`: only FULL deposits are read", record.text(2)),
             ));
         }
-        if record.text(4) != FORMAT_VERSION {
-            return Err(record.problem(
-                4,
-                format!(
-                    "version `{}`; this reader reads {FORMAT_VERSION}",
-                    record.text(4)
-                ),
-            ));
+        match record.text(4) {
+            FORMAT_VERSION => self.version_1_0 = false,
+            FORMAT_VERSION_1_0 => self.version_1_0 = true,
+            other => {
+                return Err(record.problem(
+                    4,
+                    format!(
+                        "version `{other}`; this reader reads {FORMAT_VERSION} and                          {FORMAT_VERSION_1_0}"
+                    ),
+                ))
+            }
         }
         self.header = Some(DepositHeader {
             tld: record.key(0)?,
@@ -622,6 +644,11 @@ impl DepositReader {
         }
         let created = record.time(10)?;
         let expires = record.time(11)?;
+        let certification = if self.version_1_0 {
+            None
+        } else {
+            certification(record)?
+        };
         self.domain_names.push(&ascii);
         self.found.domains += 1;
         Ok(DepositItem::Domain(EscrowDomain {
@@ -639,6 +666,7 @@ impl DepositReader {
             reseller,
             created,
             expires,
+            certification,
             nameservers: Vec::new(),
         }))
     }
@@ -721,6 +749,41 @@ impl DepositReader {
         }
         Ok(())
     }
+}
+
+/// The `certified_*` columns (12 to 15) of a `#domains` row: all empty, or a time and a
+/// channel with an optional criterion code and client IP address.
+fn certification(record: &Record<'_>) -> Result<Option<Certification>, Problem> {
+    if (12..16).all(|column| record.text(column).is_empty()) {
+        return Ok(None);
+    }
+    let criterion = match record.text(12) {
+        "" => None,
+        code => Some(EligibilityCriterion::from_code(code).ok_or_else(|| {
+            record.problem(12, format!("`{code}` is not an eligibility criterion code"))
+        })?),
+    };
+    let at = record.time(13)?;
+    let channel = Channel::from_label(record.text(14)).ok_or_else(|| {
+        record.problem(
+            14,
+            format!("`{}` is not `web` or `reseller:<id>`", record.text(14)),
+        )
+    })?;
+    let client_ip = match record.text(15) {
+        "" => None,
+        ip => Some(
+            ip.parse::<std::net::IpAddr>()
+                .map_err(|_| record.problem(15, format!("`{ip}` is not an IP address")))?
+                .to_string(),
+        ),
+    };
+    Ok(Some(Certification {
+        criterion,
+        at,
+        channel,
+        client_ip,
+    }))
 }
 
 /// A deposit read line by line, as it streams in: [`RecordLines`] assembles the records (a

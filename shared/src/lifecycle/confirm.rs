@@ -69,6 +69,11 @@ pub(crate) fn verify(work: &mut Work, actor: Actor, lifted: &[HoldReason], reaso
         if let Some(state) = activated(&domain.state, lifted) {
             activated_names.push(domain.name.clone());
             work.set_state(i, state, now, actor.clone(), reason);
+            // An approval still waiting is settled: the registry (or the registrant's
+            // confirmation) decided.
+            if let Some(domain) = work.domain_mut(i) {
+                domain.approval = None;
+            }
         }
     }
     if newly_verified || !activated_names.is_empty() {

@@ -60,6 +60,24 @@ pub enum EmailKind {
     Rejected,
     /// A transfer was requested; the link approves or denies it; done anyway at `expires_at`.
     TransferRequested { gaining_reseller: String },
+    /// A web order under the already verified registrant: the link approves or declines it
+    /// (also a new link on request); without an answer the domain is held at `expires_at`.
+    ApprovalRequest,
+    /// Day 7 of an approval request: the earlier link works until `expires_at`.
+    ApprovalReminder,
+    /// The registrant declined the web order by its approval link: the name is free again.
+    ApprovalDeclined,
+}
+
+impl EmailKind {
+    /// Whether the e-mail carries a verification or approval link: those count toward the
+    /// limit of such e-mails to one address ([`crate::limits`]).
+    pub fn counts_toward_link_quota(&self) -> bool {
+        matches!(
+            self,
+            EmailKind::Verification | EmailKind::NewLink | EmailKind::ApprovalRequest
+        )
+    }
 }
 
 /// One e-mail to send. `token` is the plain link secret: it exists only here, never in a
@@ -103,6 +121,12 @@ impl core::fmt::Debug for Email {
 #[serde(tag = "effect", rename_all = "snake_case")]
 pub enum Effect {
     Email(Email),
+    /// A registration used the allocation token with this hash (issued for `name`): mark it
+    /// used in the same transaction, so that it never registers anything again.
+    AllocationTokenUsed {
+        token_hash: String,
+        name: String,
+    },
 }
 
 /// The result of a command or of time passing. Records are listed only when they changed
@@ -143,8 +167,17 @@ impl Outcome {
 
     /// The e-mails to send, in order.
     pub fn emails(&self) -> impl Iterator<Item = &Email> {
-        self.effects.iter().map(|effect| match effect {
-            Effect::Email(email) => email,
+        self.effects.iter().filter_map(|effect| match effect {
+            Effect::Email(email) => Some(email),
+            Effect::AllocationTokenUsed { .. } => None,
+        })
+    }
+
+    /// The allocation token this outcome used up (its hash), if any.
+    pub fn allocation_token_used(&self) -> Option<&str> {
+        self.effects.iter().find_map(|effect| match effect {
+            Effect::AllocationTokenUsed { token_hash, .. } => Some(token_hash.as_str()),
+            Effect::Email(_) => None,
         })
     }
 }

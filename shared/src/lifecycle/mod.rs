@@ -24,9 +24,11 @@
 //! # Map
 //! | module | command |
 //! |---|---|
-//! | [`register`](register()) | create: PROCESSING or ACTIVE, verification link |
+//! | [`register`](register()) | create: PROCESSING or ACTIVE, verification or approval link |
 //! | [`confirm`](confirm()) / [`decline`](decline()) | the owner answers by link |
-//! | [`request_new_link`](request_new_link()) | a new link, the old one void |
+//! | [`approve`](approve()) / [`decline_approval`] | the mailbox answers a web order of a verified registrant |
+//! | [`request_new_link`](request_new_link()), [`request_new_approval`], [`resend_link`] | a new link, the old one void |
+//! | [`issue_allocation_token`] | staff let one reserved name be registered |
 //! | [`staff_decision`](staff_decision()) | registry approves or rejects a contact |
 //! | [`staff_hold`](staff_hold()) / [`staff_release`] | HELD(staff) and back |
 //! | [`identical_contact`] | `AddContact`: the reseller's existing contact with identical data |
@@ -41,6 +43,8 @@
 //! Periods: [`time`]. Secrets: [`token_hash`], [`RandomBytes`].
 
 mod add_contact;
+mod allocation;
+mod approve;
 mod change_owner;
 mod confirm;
 mod decline;
@@ -71,6 +75,8 @@ mod work;
 mod tests;
 
 pub use add_contact::identical_contact;
+pub use allocation::{issue_allocation_token, Allocation, AllocationToken};
+pub use approve::{approve, decline_approval, request_new_approval, resend_link};
 pub use change_owner::change_owner;
 pub use confirm::confirm;
 pub use decline::decline;
@@ -80,8 +86,8 @@ pub use guard::ensure_sponsor;
 pub use modify_contact::modify_contact;
 pub use modify_domain::{modify_domain, DomainChanges};
 pub use record::{
-    AuthCode, AutoRenew, ClientStatus, ContactRecord, DomainRecord, DomainState, HoldReason,
-    PendingTransfer, Revision, Verification,
+    Approval, AuthCode, AutoRenew, Certification, Channel, ClientStatus, ContactRecord,
+    DomainRecord, DomainState, HoldReason, PendingTransfer, Revision, Verification,
 };
 pub use register::{register, NewDomain};
 pub use renew::renew;

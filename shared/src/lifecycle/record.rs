@@ -2,8 +2,10 @@
 //! state. The worker keeps them as JSON; every rule that reads them lives here or in a command.
 
 use super::effect::Actor;
-use super::time::{REMINDER_AFTER, TOKEN_LIFETIME};
+use super::time::{REMINDER_AFTER, TOKEN_LIFETIME, UNCONFIRMED_WEB_ORDER_DELETED_AFTER};
+use super::WEB_RESELLER;
 use crate::model::{ContactInfo, DomainName, Nameserver, Timestamp};
+use crate::validate::EligibilityCriterion;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use subtle::ConstantTimeEq;
@@ -244,6 +246,115 @@ pub struct PendingTransfer {
     pub next_auth_code: AuthCode,
 }
 
+/// A web order under an already verified registrant, waiting for the registrant's mailbox to
+/// approve it (product.md: nobody gets a domain in a registrant's name without that
+/// registrant's mailbox). The domain stays PROCESSING meanwhile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    /// SHA-256 of the approve/decline link token ([`super::token_hash`]); kept after expiry
+    /// so that the old link answers "expired" rather than "unknown".
+    pub token_hash: String,
+    pub token_issued_at: Timestamp,
+    /// `token_issued_at` + 15 days: the domain goes on HELD(timeout) then.
+    pub token_expires_at: Timestamp,
+    /// The day-7 reminder went out for this token.
+    pub reminder_sent: bool,
+    /// The day-15 timeout ran for this token.
+    pub timed_out: bool,
+    /// The registrant's address the request went to; its reminder and timeout go there too.
+    pub email: String,
+}
+
+impl Approval {
+    /// A fresh approval token issued at `now`, sent to `email`.
+    pub(crate) fn issued(token_hash: String, email: String, now: Timestamp) -> Approval {
+        Approval {
+            email,
+            token_hash,
+            token_issued_at: now,
+            token_expires_at: now.saturating_add(TOKEN_LIFETIME),
+            reminder_sent: false,
+            timed_out: false,
+        }
+    }
+}
+
+/// Through which door a registration came.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Channel {
+    /// The browser form or the orders API.
+    Web,
+    /// A reseller's `AddDomain`, by reseller id.
+    Reseller(String),
+}
+
+impl Channel {
+    /// The channel of a registration by `reseller` ([`WEB_RESELLER`] is the web).
+    pub fn of(reseller: &str) -> Channel {
+        if reseller == WEB_RESELLER {
+            Channel::Web
+        } else {
+            Channel::Reseller(reseller.to_string())
+        }
+    }
+
+    /// `web` or `reseller:<id>`, as the history, the console and the escrow deposit write it.
+    pub fn label(&self) -> String {
+        match self {
+            Channel::Web => "web".to_string(),
+            Channel::Reseller(id) => format!("reseller:{id}"),
+        }
+    }
+
+    /// Reads [`Channel::label`] back; `None` for anything else.
+    pub fn from_label(label: &str) -> Option<Channel> {
+        match label {
+            "web" => Some(Channel::Web),
+            _ => label
+                .strip_prefix("reseller:")
+                .filter(|id| !id.is_empty())
+                .map(|id| Channel::Reseller(id.to_string())),
+        }
+    }
+}
+
+/// The registrant's certification that it meets a .coop eligibility criterion (seed 000), as
+/// it was given with the registration: kept for audit in the record, the history, the staff
+/// console and the escrow deposit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certification {
+    /// The criterion named; `None` when a reseller certified without naming one
+    /// (`X-COOP-ELIGIBILITY-CRITERION` is optional there; the form always asks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criterion: Option<EligibilityCriterion>,
+    pub at: Timestamp,
+    pub channel: Channel,
+    /// The client's IP address for a web order (`CF-Connecting-IP`), in canonical form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<String>,
+}
+
+impl Certification {
+    /// One line for people: `cooperative_under_local_law, 2026-01-01T00:00:00Z, web from
+    /// 203.0.113.9`.
+    pub fn describe(&self) -> String {
+        let criterion = self
+            .criterion
+            .map_or("no criterion named", |criterion| criterion.code());
+        let from = self
+            .client_ip
+            .as_deref()
+            .map(|ip| format!(" from {ip}"))
+            .unwrap_or_default();
+        format!(
+            "{criterion}, {}, {}{from}",
+            super::format_time(self.at),
+            self.channel.label()
+        )
+    }
+}
+
 /// The lifecycle state of a domain: exactly one at a time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -375,6 +486,13 @@ pub struct DomainRecord {
     pub add_grace_until: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_renew: Option<AutoRenew>,
+    /// A web order under a verified registrant waiting for the mailbox's approval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
+    /// The eligibility certification given with the registration (absent on records made
+    /// before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certification: Option<Certification>,
     /// The store's write counter ([`Revision`]); the commands carry it through unchanged.
     #[serde(default)]
     pub revision: Revision,
@@ -385,11 +503,15 @@ pub struct DomainRecord {
 pub(crate) enum DomainStep {
     AddGraceEnds,
     AutoRenewGraceEnds,
+    ApprovalReminder,
+    ApprovalTimeout,
     TransferAutoApproved,
     RejectedDeletion,
+    UnconfirmedDeletion,
     RedemptionEnds,
     PendingDeleteEnds,
     AutoRenew,
+    ExpiryDeletion,
 }
 
 impl DomainRecord {
@@ -475,6 +597,29 @@ impl DomainRecord {
         }
     }
 
+    /// The hash of the approval token of a web order waiting for its registrant's mailbox,
+    /// for the worker's lookup index.
+    pub fn approval_token_hash(&self) -> Option<&str> {
+        self.approval
+            .as_ref()
+            .map(|approval| approval.token_hash.as_str())
+    }
+
+    /// True for a web order whose registrant's mailbox has not confirmed it: PROCESSING, or
+    /// held because the link was not answered or was declined. These count toward the limit
+    /// of unconfirmed web orders naming one address, and are deleted at day 45.
+    pub fn is_unconfirmed_web_order(&self) -> bool {
+        self.reseller == WEB_RESELLER
+            && matches!(
+                self.state,
+                DomainState::Processing
+                    | DomainState::Held {
+                        reason: HoldReason::Timeout | HoldReason::Declined,
+                        ..
+                    }
+            )
+    }
+
     /// The earliest time a time-driven step is due (grace ends, auto-renew, transfer
     /// auto-approval, deletion steps); `None` if none is. Index it as `due_at`.
     pub fn next_due(&self) -> Option<Timestamp> {
@@ -490,10 +635,35 @@ impl DomainRecord {
             steps.push((auto_renew.grace_until, DomainStep::AutoRenewGraceEnds));
         }
         match &self.state {
-            DomainState::Processing => {}
+            DomainState::Processing => {
+                if let Some(approval) = self.approval.as_ref().filter(|a| !a.timed_out) {
+                    let reminder_at = approval.token_issued_at.saturating_add(REMINDER_AFTER);
+                    if !approval.reminder_sent && reminder_at < approval.token_expires_at {
+                        steps.push((reminder_at, DomainStep::ApprovalReminder));
+                    } else {
+                        steps.push((approval.token_expires_at, DomainStep::ApprovalTimeout));
+                    }
+                }
+            }
             DomainState::Active => steps.push((self.expires, DomainStep::AutoRenew)),
-            DomainState::Held { delete_at, .. } => {
-                steps.push((self.expires, DomainStep::AutoRenew));
+            DomainState::Held {
+                reason, delete_at, ..
+            } => {
+                // Names are never held for free: a domain held because its registrant did not
+                // answer or declined is not renewed, and a web order never confirmed is
+                // deleted at day 45.
+                if matches!(reason, HoldReason::Timeout | HoldReason::Declined) {
+                    steps.push((self.expires, DomainStep::ExpiryDeletion));
+                    if self.reseller == WEB_RESELLER {
+                        steps.push((
+                            self.created
+                                .saturating_add(UNCONFIRMED_WEB_ORDER_DELETED_AFTER),
+                            DomainStep::UnconfirmedDeletion,
+                        ));
+                    }
+                } else {
+                    steps.push((self.expires, DomainStep::AutoRenew));
+                }
                 if let Some(at) = delete_at {
                     steps.push((*at, DomainStep::RejectedDeletion));
                 }

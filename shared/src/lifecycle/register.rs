@@ -3,30 +3,45 @@
 //! Rules:
 //! - the period is 1–10 whole years;
 //! - the owner contact belongs to the registering reseller and has not been rejected;
+//! - a reserved name needs the allocation token staff issued for it; a token given must be
+//!   valid for this name and unused, and is used up ([`super::allocation`]);
 //! - the name is not registered (a record whose deletion has completed by `now` no longer
 //!   counts: it is freed in the same outcome);
-//! - owner verified: the domain is ACTIVE at once; otherwise it is PROCESSING (EPP
-//!   `pendingCreate`) and the owner pending: an unverified owner, or a pending one whose link
-//!   has expired, gets a fresh link by e-mail; a pending owner with a working link gets no
-//!   second one (one outstanding token per contact);
+//! - owner verified, through a reseller: the domain is ACTIVE at once (the reseller is
+//!   accountable for the contact handle it names);
+//! - owner verified, through the web: the domain is PROCESSING and the owner's address gets
+//!   an approval link for this registration (no eligibility re-check): nobody gets a domain in
+//!   a registrant's name without that registrant's mailbox ([`super::approve`]);
+//! - otherwise it is PROCESSING (EPP `pendingCreate`) and the owner pending: an unverified
+//!   owner, or a pending one whose link has expired, gets a fresh link by e-mail; a pending
+//!   owner with a working link gets no second one (one outstanding token per contact);
+//! - the eligibility certification is kept: criterion, time, channel (web or the reseller)
+//!   and, for a web order, the client's IP address (canonical form; a value that is no IP
+//!   address is not kept); the history's registration event names it;
 //! - the 5-day add grace period starts; expiry is now + period; a random auth code is set.
 //!
-//! Random bytes: the first half makes the link token, the second the auth code.
+//! Random bytes: the first half makes the link token (verification or approval), the second
+//! the auth code.
 //!
 //! Errors: `invalid_value` (period 0, owner record not the order's owner), `period_exceeded`,
-//! `not_yours` (owner of another reseller), `status_prohibits` (owner rejected), `name_taken`.
+//! `not_yours` (owner of another reseller), `status_prohibits` (owner rejected),
+//! `name_reserved`, `allocation_token_invalid`, `name_taken`.
 
-use super::effect::{Actor, EmailKind, Event, Outcome};
+use super::allocation::{check_allocation, Allocation};
+use super::effect::{Actor, Email, EmailKind, Event, Outcome};
 use super::guard::check_period;
 use super::link::issue_link;
-use super::record::AuthCode;
-use super::record::{ContactRecord, DomainRecord, DomainState, Verification};
-use super::secret::{halves, new_auth_code, RandomBytes};
+use super::record::{
+    Approval, AuthCode, Certification, Channel, ContactRecord, DomainRecord, DomainState,
+    Verification,
+};
+use super::secret::{halves, new_auth_code, new_token, token_hash, RandomBytes};
 use super::tick::advance;
 use super::time::{add_years, ADD_GRACE};
 use super::work::Work;
 use crate::error::{ErrorCode, Problem, Problems};
 use crate::model::{DomainName, Nameserver, Timestamp};
+use crate::validate::EligibilityCriterion;
 use std::collections::BTreeSet;
 
 /// A validated registration, as the order form or `AddDomain` carries it.
@@ -41,6 +56,12 @@ pub struct NewDomain {
     pub billing: String,
     pub nameservers: Vec<Nameserver>,
     pub transfer_lock: bool,
+    /// The eligibility criterion certified (the reseller may leave it out).
+    pub criterion: Option<EligibilityCriterion>,
+    /// The web client's IP address as the edge reports it (`CF-Connecting-IP`).
+    pub client_ip: Option<String>,
+    /// The allocation token the order carried, looked up.
+    pub allocation: Allocation,
 }
 
 /// Registers `order` for `reseller`. `owner` is the owner contact with `owner_domains`, the
@@ -72,6 +93,7 @@ pub fn register(
             format!("Contact {} belongs to another reseller.", owner.handle),
         )));
     }
+    let allocation_used = check_allocation(&order.name, &order.allocation)?;
     let mut work = Work::new(now, [owner], owner_domains.iter().chain(existing));
     advance(&mut work);
     if work.find_domain(&order.name.ascii).is_some() {
@@ -97,10 +119,22 @@ pub fn register(
         )));
     }
     let (token_bytes, auth_bytes) = halves(random);
-    let state = if owner.is_verified() {
+    let channel = Channel::of(reseller);
+    let needs_approval = owner.is_verified() && channel == Channel::Web;
+    let state = if owner.is_verified() && !needs_approval {
         DomainState::Active
     } else {
         DomainState::Processing
+    };
+    let approval_token = needs_approval.then(|| new_token(&token_bytes));
+    let certification = Certification {
+        criterion: order.criterion,
+        at: now,
+        client_ip: match channel {
+            Channel::Web => order.client_ip.as_deref().and_then(canonical_ip),
+            Channel::Reseller(_) => None,
+        },
+        channel,
     };
     let actor = Actor::Reseller(reseller.to_string());
     let domain = DomainRecord {
@@ -121,7 +155,15 @@ pub fn register(
         auth_code: AuthCode::new(new_auth_code(&auth_bytes)),
         add_grace_until: Some(now.saturating_add(ADD_GRACE)),
         auto_renew: None,
+        approval: approval_token
+            .as_deref()
+            .map(|token| Approval::issued(token_hash(token), owner.info.email.clone(), now)),
+        certification: Some(certification.clone()),
         revision: 0,
+    };
+    let allocated = match &allocation_used {
+        Some(_) => "; with an allocation token for the reserved name",
+        None => "",
     };
     work.event(Event {
         at: now,
@@ -129,10 +171,41 @@ pub fn register(
         object: domain.object(),
         from: "FREE".to_string(),
         to: domain.state.describe(),
-        reason: format!("registered for {} year(s)", order.period),
+        reason: format!(
+            "registered for {} year(s); eligibility certified: {}{allocated}",
+            order.period,
+            certification.describe()
+        ),
     });
+    let expires_at = domain
+        .approval
+        .as_ref()
+        .map(|approval| approval.token_expires_at);
+    let name = domain.name.clone();
+    let object = domain.object();
     work.add_domain(domain);
-    if !owner.is_verified() && !owner.has_outstanding_token(now) {
+    if let Some(effect) = allocation_used {
+        work.effect(effect);
+    }
+    if let Some(token) = approval_token {
+        work.email(Email {
+            to: owner.info.email.clone(),
+            kind: EmailKind::ApprovalRequest,
+            contact: owner.handle.clone(),
+            domains: vec![name],
+            token: Some(token),
+            expires_at,
+            delete_at: None,
+        });
+        work.event(Event {
+            at: now,
+            actor,
+            object,
+            from: "PROCESSING".to_string(),
+            to: "PROCESSING".to_string(),
+            reason: "approval link sent to the registrant's address".to_string(),
+        });
+    } else if !owner.is_verified() && !owner.has_outstanding_token(now) {
         issue_link(
             &mut work,
             0,
@@ -143,4 +216,12 @@ pub fn register(
         );
     }
     Ok(work.finish())
+}
+
+/// An IP address in canonical form; `None` for anything that is not one.
+fn canonical_ip(text: &str) -> Option<String> {
+    text.trim()
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
 }

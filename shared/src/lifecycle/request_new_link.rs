@@ -6,7 +6,8 @@
 //! - a new token replaces the old one, which no longer works; it is valid 15 days, with its
 //!   own day-7 reminder and day-15 timeout;
 //! - e-mail with the new link to the contact's current address. Domains do not change:
-//!   held ones are released by confirming. (Rate limits are the worker's.)
+//!   held ones are released by confirming. (How many such e-mails one address may get is
+//!   [`crate::limits`]'s rule, checked on the outcome before it is stored.)
 //!
 //! Random bytes: the first half makes the token.
 //!
@@ -31,6 +32,16 @@ pub fn request_new_link(
 ) -> Result<Outcome, Problems> {
     let mut work = Work::new(now, [contact], domains);
     advance(&mut work);
+    new_verification_link(&mut work, actor, random)?;
+    Ok(work.finish())
+}
+
+/// Gives contact 0 of `work` (projected to now) a new verification link, by the rules above.
+pub(crate) fn new_verification_link(
+    work: &mut Work,
+    actor: Actor,
+    random: &RandomBytes,
+) -> Result<(), Problems> {
     let contact = work.first_contact()?;
     let why_not = match contact.verification {
         Verification::Pending { .. } => None,
@@ -49,12 +60,12 @@ pub fn request_new_link(
     }
     let (token_bytes, _) = halves(random);
     issue_link(
-        &mut work,
+        work,
         0,
         &token_bytes,
         EmailKind::NewLink,
         actor,
         "new verification link requested",
     );
-    Ok(work.finish())
+    Ok(())
 }

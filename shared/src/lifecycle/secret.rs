@@ -5,8 +5,7 @@
 //! are URL-safe base64 and stored only as their SHA-256 ([`token_hash`]); auth codes are
 //! stored as they are (the sponsor must be able to read them) and compared in constant time.
 
-use super::record::ContactRecord;
-use super::record::Verification;
+use super::record::{ContactRecord, DomainRecord, Verification};
 use crate::error::{ErrorCode, Problem, Problems};
 use crate::model::Timestamp;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -98,6 +97,25 @@ pub(crate) fn check_verification_token(
         } if token_matches(token, token_hash) => {
             if now >= *token_expires_at {
                 Err(token_expired(*token_expires_at))
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(token_invalid()),
+    }
+}
+
+/// Checks an approval token of `domain` at `now`: it must be the domain's current approval
+/// token and not expired.
+pub(crate) fn check_approval_token(
+    domain: &DomainRecord,
+    token: &str,
+    now: Timestamp,
+) -> Result<(), Problems> {
+    match &domain.approval {
+        Some(approval) if token_matches(token, &approval.token_hash) => {
+            if now >= approval.token_expires_at {
+                Err(token_expired(approval.token_expires_at))
             } else {
                 Ok(())
             }

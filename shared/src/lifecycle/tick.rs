@@ -7,8 +7,15 @@
 //!   domains go to HELD(timeout); e-mail saying how to get a new link;
 //! - 30 days in HELD(rejected): deleted, the name is free;
 //! - pending transfer for 5 days: approved automatically;
+//! - an approval request of a web order (registrant already verified): reminder at day 7,
+//!   HELD(timeout) at day 15 with an e-mail saying how to get a new link;
+//! - a web order never confirmed — HELD(timeout) or HELD(declined) — is deleted 45 days
+//!   after it was placed, and the name is free (unless confirmed, approved by staff or
+//!   released first); the e-mail of its day-15 hold names that date;
 //! - redemption ends after 30 days: PENDING DELETE for 5 days, then the name is free;
-//! - expiry reached while ACTIVE or HELD: renewed for one year, 45-day auto-renew grace;
+//! - expiry reached while ACTIVE or HELD (staff, rejected): renewed for one year, 45-day
+//!   auto-renew grace; while HELD(timeout) or HELD(declined) it is not renewed: it goes to
+//!   REDEMPTION (30 days), PENDING DELETE (5 days), then the name is free;
 //! - end of the add grace and auto-renew grace periods.
 //!
 //! Each step happens at the time it fell due, not at `now`, so a late cron and a read
@@ -25,7 +32,9 @@ use super::owner_domains::held;
 use super::record::{
     ContactRecord, ContactStep, DomainRecord, DomainState, DomainStep, HoldReason, Verification,
 };
-use super::time::{add_years, AUTO_RENEW_GRACE, PENDING_DELETE};
+use super::time::{
+    add_years, AUTO_RENEW_GRACE, PENDING_DELETE, REDEMPTION, UNCONFIRMED_WEB_ORDER_DELETED_AFTER,
+};
 use super::transfer_approve::complete_transfer;
 use super::work::Work;
 use crate::model::Timestamp;
@@ -137,6 +146,7 @@ fn contact_step(work: &mut Work, index: usize, step: ContactStep, at: Timestamp)
     }
     let contact = contact.clone();
     let mut domains = Vec::new();
+    let mut delete_at: Option<Timestamp> = None;
     for i in work.owned_by(&contact.handle) {
         let Some(domain) = work.domain(i) else {
             continue;
@@ -150,6 +160,7 @@ fn contact_step(work: &mut Work, index: usize, step: ContactStep, at: Timestamp)
             ContactStep::Timeout => {
                 if let Some(state) = held(&domain.state, HoldReason::Timeout, at) {
                     domains.push(domain.name.clone());
+                    delete_at = earliest(delete_at, unconfirmed_deletion(domain));
                     work.set_state(
                         i,
                         state,
@@ -175,7 +186,7 @@ fn contact_step(work: &mut Work, index: usize, step: ContactStep, at: Timestamp)
         domains,
         token: None,
         expires_at: Some(expires_at),
-        delete_at: None,
+        delete_at,
     });
     work.event(Event {
         at,
@@ -185,6 +196,86 @@ fn contact_step(work: &mut Work, index: usize, step: ContactStep, at: Timestamp)
         to: "pending".to_string(),
         reason: reason.to_string(),
     });
+}
+
+/// When a web order would be deleted for never being confirmed (day 45); `None` for a
+/// reseller's domain.
+fn unconfirmed_deletion(domain: &DomainRecord) -> Option<Timestamp> {
+    (domain.reseller == super::WEB_RESELLER).then(|| {
+        domain
+            .created
+            .saturating_add(UNCONFIRMED_WEB_ORDER_DELETED_AFTER)
+    })
+}
+
+fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Day 7 and day 15 of an approval request: the reminder, then the hold.
+fn approval_step(work: &mut Work, index: usize, step: DomainStep, at: Timestamp) {
+    let now = work.now;
+    let Some(domain) = work.domain_mut(index) else {
+        return;
+    };
+    let Some(approval) = domain.approval.as_mut() else {
+        return;
+    };
+    let expires_at = approval.token_expires_at;
+    let to = approval.email.clone();
+    let kind = if step == DomainStep::ApprovalReminder {
+        approval.reminder_sent = true;
+        if now >= expires_at {
+            // Late: the timeout e-mail follows at once and says all a reminder would.
+            return;
+        }
+        EmailKind::ApprovalReminder
+    } else {
+        approval.timed_out = true;
+        EmailKind::TimeoutHeld
+    };
+    let domain = domain.clone();
+    let mut delete_at = None;
+    let mut held_now = false;
+    if kind == EmailKind::TimeoutHeld {
+        if let Some(state) = held(&domain.state, HoldReason::Timeout, at) {
+            delete_at = unconfirmed_deletion(&domain);
+            held_now = true;
+            work.set_state(
+                index,
+                state,
+                at,
+                Actor::System,
+                "approval link expired after 15 days",
+            );
+        }
+    }
+    work.email(Email {
+        to,
+        kind: kind.clone(),
+        contact: domain.owner.clone(),
+        domains: vec![domain.name.clone()],
+        token: None,
+        expires_at: Some(expires_at),
+        delete_at,
+    });
+    if !held_now {
+        let reason = match kind {
+            EmailKind::ApprovalReminder => "day-7 reminder of the approval request sent",
+            _ => "approval link expired after 15 days",
+        };
+        work.event(Event {
+            at,
+            actor: Actor::System,
+            object: domain.object(),
+            from: domain.state.describe(),
+            to: domain.state.describe(),
+            reason: reason.to_string(),
+        });
+    }
 }
 
 fn domain_step(work: &mut Work, index: usize, step: DomainStep, at: Timestamp) {
@@ -212,6 +303,34 @@ fn domain_step(work: &mut Work, index: usize, step: DomainStep, at: Timestamp) {
             Actor::System,
             "held for 30 days after the registrant was rejected",
         ),
+        DomainStep::ApprovalReminder | DomainStep::ApprovalTimeout => {
+            approval_step(work, index, step, at)
+        }
+        DomainStep::UnconfirmedDeletion => work.free_domain(
+            index,
+            at,
+            Actor::System,
+            "web order never confirmed: deleted 45 days after it was placed",
+        ),
+        DomainStep::ExpiryDeletion => {
+            let Some(domain) = work.domain_mut(index) else {
+                return;
+            };
+            domain.auto_renew = None;
+            domain.add_grace_until = None;
+            let previous = Box::new(domain.state.clone());
+            work.set_state(
+                index,
+                DomainState::Redemption {
+                    since: at,
+                    until: at.saturating_add(REDEMPTION),
+                    previous,
+                },
+                at,
+                Actor::System,
+                "expiry reached while held unconfirmed: not renewed, deleted",
+            );
+        }
         DomainStep::RedemptionEnds => work.set_state(
             index,
             DomainState::PendingDelete {

@@ -22,6 +22,9 @@ pub const TOKEN_LIFETIME: i64 = 15 * DAY;
 pub const REMINDER_AFTER: i64 = 7 * DAY;
 /// Domains held because staff rejected their owner are deleted this long after the rejection.
 pub const REJECTED_DELETE_AFTER: i64 = 30 * DAY;
+/// A web order never confirmed (held since day 15 because its link was not answered or was
+/// declined) is deleted this long after it was placed, and its name is free again.
+pub const UNCONFIRMED_WEB_ORDER_DELETED_AFTER: i64 = 45 * DAY;
 /// The registration term: whole years, at most this many unexpired.
 pub const MAX_YEARS: u32 = 10;
 

@@ -116,13 +116,7 @@ impl Work {
 
     /// The first domain; `not_found` when time freed it.
     pub fn first_domain(&self) -> Result<&DomainRecord, Problems> {
-        self.domain(0).ok_or_else(|| {
-            Problems::one(Problem::new(
-                ErrorCode::NotFound,
-                "domain",
-                "The domain no longer exists: its deletion has completed and the name is free.",
-            ))
-        })
+        self.domain(0).ok_or_else(domain_gone)
     }
 
     /// Indexes of the live domains whose owner is `handle`.
@@ -188,6 +182,10 @@ impl Work {
         self.effects.push(Effect::Email(email));
     }
 
+    pub fn effect(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
+
     pub fn event(&mut self, event: Event) {
         self.events.push(event);
     }
@@ -244,6 +242,15 @@ impl Work {
         }
         (contacts, domains, freed)
     }
+}
+
+/// The answer for a domain whose deletion has completed.
+pub(crate) fn domain_gone() -> Problems {
+    Problems::one(Problem::new(
+        ErrorCode::NotFound,
+        "domain",
+        "The domain no longer exists: its deletion has completed and the name is free.",
+    ))
 }
 
 fn internal() -> Problems {

@@ -5,6 +5,7 @@
 //! - [`idn`]: the IDN language tables (`shared/data/idn-tables.txt`).
 //! - [`contact`]: contact data (with [`country`], [`phone`], [`email`], [`privacy`]).
 //! - [`nameserver`], [`period`], [`eligibility`]: the rest of a registration.
+//! - [`reserved`]: the names the registry keeps, and the form of an allocation token.
 //! - [`order`]: the browser form's order JSON; [`reseller_params`]: AddContact/AddDomain
 //!   parameter sets. Both call the same field validators, so the same bad value gives the
 //!   same code and message; only the field path differs.
@@ -24,6 +25,7 @@ pub mod period;
 pub mod phone;
 pub mod privacy;
 pub mod reseller_params;
+pub mod reserved;
 mod text;
 
 pub use contact::{check_registrant, validate_contact};

@@ -6,7 +6,9 @@
 use coopreg_shared::escrow::{
     DepositHeader, DepositType, EscrowContact, EscrowDomain, EscrowReseller, ObjectCounts,
 };
+use coopreg_shared::lifecycle::{Certification, Channel};
 use coopreg_shared::model::{ContactInfo, DomainName, IdnLanguage, Nameserver, DAY};
+use coopreg_shared::validate::EligibilityCriterion;
 
 pub const WATERMARK: i64 = 1_795_651_200; // 2026-11-26T00:00:00Z
 
@@ -157,8 +159,24 @@ pub fn domain(
         reseller: "R-1".to_string(),
         created: WATERMARK - 400 * DAY,
         expires: WATERMARK + 330 * DAY,
+        certification: Some(Certification {
+            criterion: Some(EligibilityCriterion::IcaMember),
+            at: WATERMARK - 400 * DAY,
+            channel: Channel::Reseller("R-1".into()),
+            client_ip: None,
+        }),
         nameservers: vec![ns("ns1.example.net", &[]), ns("ns2.example.net", &[])],
     }
+}
+
+/// A certification given through the web form from `ip`.
+pub fn web_certification(ip: &str) -> Option<Certification> {
+    Some(Certification {
+        criterion: Some(EligibilityCriterion::CooperativeUnderLocalLaw),
+        at: WATERMARK - 400 * DAY + 17,
+        channel: Channel::Web,
+        client_ip: Some(ip.into()),
+    })
 }
 
 pub fn domains() -> Vec<EscrowDomain> {
@@ -169,28 +187,38 @@ pub fn domains() -> Vec<EscrowDomain> {
     ];
     glued.statuses = vec!["clientTransferProhibited".into(), "serverHold".into()];
     glued.billing = Some("C-OWNER".into());
+    glued.certification = web_certification("2001:db8::7");
     let mut bare = domain("no-ns.coop", "no-ns.coop", None, "C-AWKWARD");
     bare.nameservers = Vec::new();
     bare.statuses = vec!["pendingCreate".into()];
     bare.admin = None;
     bare.tech = None;
     bare.reseller = "R-2".into();
+    // Registered before certifications were kept; and one a reseller gave without criterion.
+    bare.certification = None;
+    let mut cafe = domain(
+        "xn--caf-dma.coop",
+        "café.coop",
+        Some(IdnLanguage::French),
+        "C-OWNER",
+    );
+    cafe.certification = web_certification("203.0.113.9");
+    let mut cyrillic = domain(
+        "xn--80aehnhyaikv.coop",
+        "кооператив.coop",
+        Some(IdnLanguage::Cyrillic),
+        "C-CYRL",
+    );
+    if let Some(certification) = cyrillic.certification.as_mut() {
+        certification.criterion = None;
+        certification.channel = Channel::Reseller("R-3".into());
+    }
     vec![
         domain("awkward.coop", "awkward.coop", None, "C-AWKWARD"),
         glued,
         bare,
         domain("owner-two.coop", "owner-two.coop", None, "C-OWNER"),
-        domain(
-            "xn--80aehnhyaikv.coop",
-            "кооператив.coop",
-            Some(IdnLanguage::Cyrillic),
-            "C-CYRL",
-        ),
-        domain(
-            "xn--caf-dma.coop",
-            "café.coop",
-            Some(IdnLanguage::French),
-            "C-OWNER",
-        ),
+        cyrillic,
+        cafe,
     ]
 }

@@ -191,6 +191,58 @@ fn cases() -> Vec<Case> {
             }),
             NameTaken,
         ),
+        (
+            "register a reserved name without a token",
+            Box::new(|r| {
+                register(
+                    &order("nic", "OK", 1),
+                    R1,
+                    r.contact("OK"),
+                    &[],
+                    None,
+                    &random(1),
+                    now(),
+                )
+            }),
+            NameReserved,
+        ),
+        (
+            "register with an unknown allocation token",
+            Box::new(|r| {
+                let mut unknown = order("example", "OK", 1);
+                unknown.allocation = Allocation::Unknown;
+                register(&unknown, R1, r.contact("OK"), &[], None, &random(1), now())
+            }),
+            AllocationTokenInvalid,
+        ),
+        // approve / decline_approval / request_new_approval (the web order "active" has no
+        // approval under way)
+        (
+            "approve without an approval",
+            Box::new(|r| approve(&d(r, "active"), "nope", now())),
+            TokenInvalid,
+        ),
+        (
+            "decline an approval without one",
+            Box::new(|r| decline_approval(&d(r, "active"), "nope", now())),
+            TokenInvalid,
+        ),
+        (
+            "new approval link without an approval",
+            Box::new(|r| {
+                request_new_approval(&d(r, "active"), Actor::Registrant, &random(1), now())
+            }),
+            StatusProhibits,
+        ),
+        (
+            "new approval link for a freed name",
+            Box::new(|r| {
+                let mut gone = d(r, "redeem");
+                gone.state = DomainState::PendingDelete { until: day(9) };
+                request_new_approval(&gone, Actor::Registrant, &random(1), now())
+            }),
+            NotFound,
+        ),
         // confirm / decline
         (
             "confirm unknown token",

@@ -65,6 +65,9 @@ pub fn order(label: &str, owner: &str, period: u32) -> NewDomain {
             },
         ],
         transfer_lock: false,
+        criterion: Some(crate::validate::EligibilityCriterion::CooperativeUnderLocalLaw),
+        client_ip: None,
+        allocation: Allocation::None,
     }
 }
 
@@ -326,6 +329,44 @@ impl Registry {
     ) -> Result<Outcome, crate::Problems> {
         let domain = self.domain(label).clone();
         let outcome = command(&domain)?;
+        Ok(self.apply(outcome))
+    }
+
+    /// Adds a web contact (reseller `web`), verified or unverified.
+    pub fn web_contact(&mut self, handle: &str, email: &str, verified: bool) {
+        let mut contact = ContactRecord::new(handle, WEB_RESELLER, info("Web Co-op", email), T0);
+        if verified {
+            contact.verification = Verification::Verified {
+                at: T0,
+                by: Actor::Registrant,
+            };
+        }
+        self.add_contact(contact);
+    }
+
+    /// A web order of `label` by web contact `owner`, from `client_ip`, carrying `allocation`.
+    pub fn order_web(
+        &mut self,
+        label: &str,
+        owner: &str,
+        client_ip: Option<&str>,
+        allocation: Allocation,
+        now: Timestamp,
+    ) -> Result<Outcome, crate::Problems> {
+        let existing = self.find(label).cloned();
+        let mut new_domain = order(label, owner, 1);
+        new_domain.admin = owner.into();
+        new_domain.client_ip = client_ip.map(str::to_string);
+        new_domain.allocation = allocation;
+        let outcome = register(
+            &new_domain,
+            WEB_RESELLER,
+            self.contact(owner),
+            &self.owned(owner),
+            existing.as_ref(),
+            &random(label.len() as u8 + 40),
+            now,
+        )?;
         Ok(self.apply(outcome))
     }
 

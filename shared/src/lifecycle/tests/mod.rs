@@ -9,3 +9,4 @@ mod props;
 mod secrets;
 mod table;
 mod time_steps;
+mod web_orders;

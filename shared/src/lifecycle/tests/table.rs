@@ -468,7 +468,12 @@ fn renew_adds_the_period_when_expiration_is_the_current_year() {
 fn reaching_expiry_renews_one_year_with_auto_renew_grace() {
     let mut registry = Registry::new();
     registry.active("alpha", T0);
-    registry.register("beta", "OWNER", T0).unwrap();
+    registry.active("beta", T0);
+    registry
+        .on_domain("beta", |d| {
+            staff_hold(d, Actor::Staff("bob".into()), "", day(15))
+        })
+        .unwrap();
     registry.tick(day(15));
     let expiry = add_years(T0, 1);
     assert!(registry.tick(expiry - 1).is_empty());
@@ -485,7 +490,7 @@ fn reaching_expiry_renews_one_year_with_auto_renew_grace() {
         );
         assert_eq!(domain.rgp_status(), vec!["autoRenewPeriod"]);
     }
-    assert_eq!(registry.state("beta"), "HELD(timeout)");
+    assert_eq!(registry.state("beta"), "HELD(staff)");
     // Within the grace, EXPIRATION names the year before the automatic renewal, and the
     // renewal replaces it.
     let wrong = registry

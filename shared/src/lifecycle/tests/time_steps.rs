@@ -27,10 +27,20 @@ fn busy_registry() -> Registry {
     registry.add_contact(rejected);
     registry.register("doomed", "BAD", T0).unwrap();
     registry.decide("BAD", Decision::Reject, day(6)).unwrap();
+    // Web orders: one waiting for its verified registrant's mailbox, one whose new
+    // registrant never answers (deleted at day 45).
+    registry.web_contact("WA", "wa@web.coop", true);
+    registry.web_contact("WB", "wb@web.coop", false);
+    registry
+        .order_web("approving", "WA", None, Allocation::None, T0)
+        .unwrap();
+    registry
+        .order_web("unanswered", "WB", None, Allocation::None, day(1))
+        .unwrap();
     registry
 }
 
-const CHECKPOINTS: [i64; 12] = [0, 5, 7, 10, 11, 14, 15, 36, 41, 366, 400, 800];
+const CHECKPOINTS: [i64; 15] = [0, 5, 7, 10, 11, 14, 15, 36, 41, 45, 46, 366, 400, 800, 1200];
 
 #[test]
 fn tick_twice_at_the_same_time_changes_nothing_the_second_time() {
@@ -88,10 +98,18 @@ fn a_late_cron_reaches_the_same_records_as_a_daily_one() {
     let mut freed_late = outcome.freed.clone();
     freed_late.sort();
     assert_eq!(freed_daily, freed_late);
-    // The late run skips the stale reminder: only the timeout e-mail goes out.
+    // The late run skips the stale reminders: only the timeout e-mails go out (the two
+    // pending registrants', and the waiting approval's).
     assert_eq!(late.emails_of_kind(&EmailKind::Reminder).len(), 0);
-    assert_eq!(daily.emails_of_kind(&EmailKind::Reminder).len(), 1);
-    assert_eq!(late.emails_of_kind(&EmailKind::TimeoutHeld).len(), 1);
+    assert_eq!(daily.emails_of_kind(&EmailKind::Reminder).len(), 2);
+    assert_eq!(late.emails_of_kind(&EmailKind::ApprovalReminder).len(), 0);
+    assert_eq!(daily.emails_of_kind(&EmailKind::ApprovalReminder).len(), 1);
+    assert_eq!(late.emails_of_kind(&EmailKind::TimeoutHeld).len(), 3);
+    assert_eq!(daily.emails_of_kind(&EmailKind::TimeoutHeld).len(), 3);
+    // Names are never held for free: by day 800 every unconfirmed domain is gone.
+    for label in ["waiting", "approving", "unanswered"] {
+        assert_eq!(late.state(label), "FREE", "{label}");
+    }
 }
 
 #[test]
