@@ -3,6 +3,8 @@
 # package and pages into web-ui/dist (the static assets directory).
 #   scripts/build.sh               local build, with the dev-tools feature (outbox page, test clock)
 #   scripts/build.sh --production  what `wrangler deploy` ships: no dev-tools code at all
+# COOPREG_WORKER_OUT=DIR puts the worker elsewhere than build/worker (the tests keep a
+# production build in build/worker-production beside the dev build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -27,15 +29,24 @@ stamp() { echo "$features $(stat -c %Y "$1")"; }
 fresh() { [ -f "$2" ] && [ "$(cat "$2")" = "$(stamp "$1")" ]; }
 
 # The worker: flags as worker-build uses them, so a panic can reset the instance.
-mkdir -p build/worker
-if ! fresh "$out/coopreg_worker.wasm" build/worker/.stamp; then
-  "$wasm_bindgen" "$out/coopreg_worker.wasm" --out-dir build/worker --out-name index \
+worker_out="${COOPREG_WORKER_OUT:-build/worker}"
+mkdir -p "$worker_out"
+if ! fresh "$out/coopreg_worker.wasm" "$worker_out/.stamp"; then
+  "$wasm_bindgen" "$out/coopreg_worker.wasm" --out-dir "$worker_out" --out-name index \
     --target module --no-typescript --experimental-reset-state-function --force-enable-abort-handler
   # wrangler's esbuild loads a plain `import x from "*.wasm"` as a WebAssembly.Module.
-  sed -i 's/^import source \(.*\) from \(.*\.wasm.*\)$/import \1 from \2/' build/worker/index.js
-  stamp "$out/coopreg_worker.wasm" > build/worker/.stamp
+  sed -i 's/^import source \(.*\) from \(.*\.wasm.*\)$/import \1 from \2/' "$worker_out/index.js"
+  stamp "$out/coopreg_worker.wasm" > "$worker_out/.stamp"
 fi
-cp worker/entry.mjs build/worker/entry.mjs
+cp worker/entry.mjs "$worker_out/entry.mjs"
+# What production ships must carry no dev-only code (the outbox page, the panic test hook).
+if [ -z "$features" ]; then
+  for marker in "Local outbox" "x-coopreg-test-panic"; do
+    if grep -q "$marker" "$worker_out/index_bg.wasm"; then
+      echo "the production worker contains dev-only code ($marker)" >&2; exit 1
+    fi
+  done
+fi
 
 # The browser: the same core, for instant validation.
 if ! fresh "$out/coopreg_web_ui.wasm" build/web-ui.stamp || [ ! -f web-ui/dist/pkg/coopreg_web_ui_bg.wasm ]; then

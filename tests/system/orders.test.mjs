@@ -112,20 +112,21 @@ test("auth codes are sealed at rest; no token is stored in plain", async () => {
   assert.ok(!everything.includes(token), "the verification token is stored only as a hash");
 });
 
-test("a verified contact's second order is ACTIVE at once, with no e-mail", async () => {
+test("a verified contact's second order waits for its mailbox's approval, with no new verification", async () => {
   const email = uniqueEmail();
   const first = await submit(order({ owner: { email } }));
   await answer(verificationLink(await mailTo(email, /verif/i)), "confirm");
-  const before = (await outbox(url)).filter((message) => message.to.includes(email)).length;
   const second = await submit(order({ owner: { email } }));
   assert.equal(second.status, 201, second.text);
-  assert.equal(second.body.status, "ACTIVE");
-  const after = (await outbox(url)).filter((message) => message.to.includes(email)).length;
-  // Only a confirmation of the first may have been added, never a new verification.
+  assert.equal(second.body.status, "PROCESSING", "never ACTIVE without the mailbox");
+  // One verification only; the second order gets an approval request instead.
   const verifications = (await outbox(url)).filter((message) => message.to.includes(email) && /verify your/i.test(message.subject));
   assert.equal(verifications.length, 1);
-  assert.ok(after >= before);
+  const approval = await mailTo(email, /approve this new registration/i);
+  assert.ok(approval, "an approval request");
+  assert.ok(approval.links.some((link) => link.includes("/approve/")), JSON.stringify(approval.links));
   assert.equal((await status(first.body.order_id)).status, "ACTIVE");
+  assert.equal((await status(second.body.order_id)).approval.state, "pending");
 });
 
 test("decline → serverHold", async () => {

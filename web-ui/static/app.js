@@ -87,6 +87,7 @@ function buildOrder() {
     contacts,
     nameservers,
     eligibility: { criterion: radioValue('criterion'), certified: checked('certified') },
+    allocation_token: form.elements.allocation_token.value.trim() || null,
   };
 }
 
@@ -251,7 +252,7 @@ function scheduleAvailability(query, shown) {
     availabilityAbort = new AbortController();
     try {
       const r = await api(`/api/v1/availability?domain=${encodeURIComponent(query)}`, { signal: availabilityAbort.signal });
-      if (r.status === 200 || (r.body && Array.isArray(r.body.errors))) availabilityCache.set(query, r);
+      if (r.status === 200 || (r.status !== 429 && r.body && Array.isArray(r.body.errors))) availabilityCache.set(query, r);
       if (domainValue() === shown) showAvailability(r, shown);
     } catch (err) {
       if (err.name !== 'AbortError') setAvailability('', 'Could not check availability right now; it will be checked when you submit.');
@@ -263,6 +264,11 @@ function showAvailability(r, shown) {
   const b = r.body || {};
   const display = (domainForms && domainForms.unicode) || (b.domain && b.domain.unicode) || shown;
   if (b.available === true) setAvailability('available', `✓ <span>${esc(display)} is available.</span>`);
+  else if (b.reserved === true) {
+    setAvailability('taken', `✗ <span>${esc(b.reason || `${display} is reserved by the registry.`)}</span>`);
+    // The one way to register it: the token staff issued.
+    document.getElementById('allocation').open = true;
+  } else if (r.status === 429) setAvailability('', esc(problemsOf(r.body, r.status)[0].message));
   else if (b.available === false) setAvailability('taken', `✗ <span>${esc(display)} is not available${b.reason ? `: ${esc(b.reason)}` : '.'}</span>`);
   else if (Array.isArray(b.errors) && b.errors.length) setAvailability('taken', `✗ <span>${esc(b.errors[0].message)}</span>`);
   else setAvailability('', 'Could not check availability right now; it will be checked when you submit.');

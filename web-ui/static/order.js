@@ -1,6 +1,7 @@
 // The order status page: shows GET /api/v1/orders/<id>, refreshes every 5 s while the order
-// is PROCESSING (paused while the tab is hidden), and offers a new verification link when the
-// last one timed out.
+// is PROCESSING (paused while the tab is hidden), and offers a new link (verification, or the
+// approval request of an already verified registrant) while one is awaited or after it timed
+// out.
 import { api, problemsOf, esc, formatDate, timeHtml, renderSummary } from '/common.js';
 
 const REFRESH_MS = 5000;
@@ -18,7 +19,7 @@ const STATUS = {
 
 const HOLD_REASON = {
   declined: 'The registrant declined the registration in the verification e-mail.',
-  timeout: 'The verification link was not used in time.',
+  timeout: 'The link we e-mailed (verification or approval) was not used in time.',
   rejected: 'The registry did not accept the registrant as eligible.',
   staff: 'Registry staff placed the domain on hold.',
 };
@@ -36,7 +37,18 @@ function readOrderId() {
   return new URLSearchParams(window.location.search).get('id') || '';
 }
 
+function approvalHtml(o) {
+  const a = o.approval;
+  if (!a) return '';
+  const to = a.email_masked ? `<strong>${esc(a.email_masked)}</strong>` : 'the registrant';
+  if (a.state === 'expired') {
+    return `<p>The approval request sent to ${to} on ${timeHtml(a.sent_at)} expired on ${timeHtml(a.expires_at)}. Ask for a new one below.</p>`;
+  }
+  return `<p>The registrant is already verified for .coop, so the registration waits for its approval: a request was sent to ${to} on ${timeHtml(a.sent_at)}; it expires on ${timeHtml(a.expires_at)}. Open it and choose <em>Approve</em>.</p>`;
+}
+
 function verificationHtml(o) {
+  if (o.approval) return approvalHtml(o);
   const v = o.verification || {};
   const to = v.email_masked ? `<strong>${esc(v.email_masked)}</strong>` : 'the registrant';
   switch (v.state) {
@@ -58,7 +70,7 @@ function verificationHtml(o) {
 function canResend(o) {
   const v = o.verification || {};
   return (o.status === 'HELD' && o.hold_reason === 'timeout')
-    || (o.status === 'PROCESSING' && v.state === 'pending');
+    || (o.status === 'PROCESSING' && (v.state === 'pending' || Boolean(o.approval)));
 }
 
 function historyHtml(history) {
@@ -95,6 +107,7 @@ function render(o) {
     <h2 id="h-next">What happens next</h2>
     ${o.next_step ? `<p>${esc(o.next_step)}</p>` : ''}
     ${verificationHtml(o)}
+    ${o.delete_at ? `<p class="notice notice-warn">Unless it is confirmed, this registration is deleted on ${timeHtml(o.delete_at)} and the name becomes free for others.</p>` : ''}
     ${resend}
     ${auto}
   </section>
@@ -184,7 +197,7 @@ async function resendLink() {
   try {
     const r = await api(`/api/v1/orders/${encodeURIComponent(orderId)}/resend`, { method: 'POST', body: {} });
     if (r.status === 202 || r.status === 200) {
-      const to = last && last.verification && last.verification.email_masked;
+      const to = r.body && r.body.sent_to;
       status.textContent = `A new link is on its way${to ? ` to ${to}` : ''}. Links sent earlier no longer work.`;
       lastJson = '';
       const keep = status.textContent;

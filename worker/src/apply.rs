@@ -2,7 +2,8 @@
 //! the freed names, the history and the e-mails owed, then sending those e-mails after the
 //! response. Every route that runs a lifecycle command ends here.
 
-use coopreg_shared::lifecycle::{self, Actor, Decision, Outcome};
+use coopreg_shared::lifecycle::{self, Actor, Decision, Effect, Outcome};
+use coopreg_shared::limits::quota_address;
 use coopreg_shared::Problems;
 use worker::{Context, D1Database, D1PreparedStatement, Env, Result};
 
@@ -39,10 +40,30 @@ pub fn statements(
     now: i64,
 ) -> Result<Writes> {
     let mut statements = store::outcome_statements(db, outcome, new_name)?;
+    for effect in &outcome.effects {
+        if let Effect::AllocationTokenUsed { token_hash, name } = effect {
+            statements.push(store::use_allocation_token(
+                db,
+                token_hash,
+                &format!("domain:{name}"),
+                now,
+            )?);
+        }
+    }
     let mut queued = Vec::new();
     let origin = origin(env);
     for email in outcome.emails() {
-        let (statement, message) = mail::enqueue(env, db, &letters::letter(&origin, email), now)?;
+        let quota_key = email
+            .kind
+            .counts_toward_link_quota()
+            .then(|| quota_address(&email.to));
+        let (statement, message) = mail::enqueue(
+            env,
+            db,
+            &letters::letter(&origin, email),
+            quota_key.as_deref(),
+            now,
+        )?;
         statements.push(statement);
         queued.push(message);
     }

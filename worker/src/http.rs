@@ -23,6 +23,15 @@ pub fn problem(code: ErrorCode, field: &str, message: &str) -> Result<Response> 
     problems(&Problems::one(Problem::new(code, field, message)))
 }
 
+/// Over a limit (`coopreg_shared::limits`): 429 with `Retry-After` and the error shape.
+pub fn over_limit(over: &coopreg_shared::limits::OverLimit) -> Result<Response> {
+    let mut response = problems(&over.problems)?;
+    response
+        .headers_mut()
+        .set("retry-after", &over.retry_after.to_string())?;
+    Ok(response)
+}
+
 pub fn not_found() -> Result<Response> {
     problem(ErrorCode::NotFound, "", "No such page or resource.")
 }

@@ -69,9 +69,48 @@ pub fn letter(origin: &str, email: &Email) -> Letter {
         },
         EmailKind::TimeoutHeld => Content {
             subject: format!("Your .coop domain is on hold: {names_text}"),
+            paragraphs: {
+                let mut paragraphs = vec![
+                    format!("We did not receive your confirmation within 15 days, so {names_text} is now on hold (not published in the DNS)."),
+                    "To lift the hold, request a new link on your order page (or ask your reseller) and confirm. The old link no longer works.".to_string(),
+                ];
+                if let Some(at) = email.delete_at {
+                    paragraphs.push(format!("Unless it is confirmed first, the registration will be deleted on {} and the name becomes free for others.", human_time(at)));
+                }
+                paragraphs
+            },
+            links: vec![],
+            list_criteria: false,
+        },
+        EmailKind::ApprovalRequest => Content {
+            subject: format!("Approve this new registration: {names_text}"),
             paragraphs: vec![
-                format!("We did not receive your confirmation within 15 days, so {names_text} is now on hold (not published in the DNS)."),
-                "To lift the hold, request a new link on your order page (or ask your reseller) and confirm. The old link no longer works.".to_string(),
+                format!("Someone asked to register {names_text} in the name of your organisation (contact {}), which is already verified for .coop.", email.contact),
+                "Nobody gets a domain in your organisation's name without your approval. If you or a colleague placed this order, approve it; if not, decline it and the name is released at once.".to_string(),
+                format!("Open the link to see the details and answer. It works once and expires on {expires}; earlier links for this registration no longer work."),
+                "Without an answer we remind you after 7 days; after 15 days the domain is put on hold, and it is deleted 45 days after the order unless approved.".to_string(),
+            ],
+            links: email
+                .token
+                .iter()
+                .map(|token| ("Review and approve or decline".to_string(), format!("{origin}/approve/{token}")))
+                .collect(),
+            list_criteria: false,
+        },
+        EmailKind::ApprovalReminder => Content {
+            subject: format!("Reminder: approve this new registration: {names_text}"),
+            paragraphs: vec![
+                format!("The registration of {names_text} in your organisation's name is still waiting for your approval."),
+                format!("The link we sent you earlier works until {expires}. After that the domain is put on hold; you can then ask for a new link on the order page."),
+            ],
+            links: vec![],
+            list_criteria: false,
+        },
+        EmailKind::ApprovalDeclined => Content {
+            subject: format!("Declined: {names_text} was not registered"),
+            paragraphs: vec![
+                format!("You declined the registration of {names_text}. It was deleted and the name is free again."),
+                "Your organisation's other .coop domains and its verification are unchanged.".to_string(),
             ],
             links: vec![],
             list_criteria: false,

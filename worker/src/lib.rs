@@ -18,9 +18,11 @@ mod cron;
 mod crypto;
 mod http;
 mod letters;
+mod limits;
 mod mail;
 mod outputs;
 mod pages;
+mod production_guard;
 mod registry_store;
 mod reseller;
 mod routes;
@@ -35,6 +37,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     #[cfg(feature = "dev-tools")]
     if req.headers().get("x-coopreg-test-panic")?.is_some() {
         panic!("deliberate panic (x-coopreg-test-panic)");
+    }
+    #[cfg(not(feature = "dev-tools"))]
+    if let Some(reason) = production_guard::unfit(&env) {
+        production_guard::log_once(&reason);
+        return production_guard::refusal();
     }
     seal::init(&env)?;
     // Browsers (page loads and form posts) get a page, other clients the JSON error shape.
@@ -52,6 +59,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     install_panic_notice();
+    #[cfg(not(feature = "dev-tools"))]
+    if let Some(reason) = production_guard::unfit(&env) {
+        production_guard::log_once(&reason);
+        return;
+    }
     if let Err(error) = seal::init(&env) {
         worker::console_error!("cron cannot start: {error}");
         return;

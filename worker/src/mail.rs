@@ -86,19 +86,22 @@ fn backoff(attempts: i64) -> i64 {
 }
 
 /// The statement that stores `letter` in the outbox, already claimed for its first attempt;
-/// run it in the same batch as the change, then send the [`Queued`] message.
+/// run it in the same batch as the change, then send the [`Queued`] message. `quota_key` is
+/// the recipient in its quota form when the letter counts toward the link e-mail quota
+/// (`coopreg_shared::limits`): the outbox is where that quota is counted.
 pub fn enqueue(
     env: &Env,
     db: &D1Database,
     letter: &Letter,
+    quota_key: Option<&str>,
     now: i64,
 ) -> Result<(D1PreparedStatement, Queued)> {
     let id = crypto::random_id()?;
     let raw = render(env, letter, &id, now)?;
     let statement = db
         .prepare(
-            "INSERT INTO outbox (id, created_at, to_addr, subject, raw, status, attempts, next_attempt_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 1, ?6)",
+            "INSERT INTO outbox (id, created_at, to_addr, subject, raw, status, attempts, next_attempt_at, quota_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 1, ?6, ?7)",
         )
         .bind(&[
             id.as_str().into(),
@@ -107,6 +110,7 @@ pub fn enqueue(
             letter.subject.as_str().into(),
             raw.as_str().into(),
             ((now + backoff(1)) as f64).into(),
+            quota_key.map_or(wasm_bindgen::JsValue::NULL, |key| key.into()),
         ])?;
     let queued = Queued {
         id,

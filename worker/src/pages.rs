@@ -25,11 +25,46 @@ pub fn page(status: u16, title: &str, body: &str) -> Result<Response> {
     let headers = response.headers_mut();
     headers.set("cache-control", "no-store")?;
     headers.set("content-security-policy", CSP)?;
+    security_headers(headers, "no-referrer")?;
+    Ok(response)
+}
+
+/// A page saying, in words, that a limit was reached (429 with `Retry-After`).
+pub fn over_limit(over: &coopreg_shared::limits::OverLimit) -> Result<Response> {
+    let items: String = over
+        .problems
+        .errors
+        .iter()
+        .map(|problem| format!("<li>{}</li>", escape(&problem.message)))
+        .collect();
+    let mut response = page(
+        429,
+        "Please wait",
+        &format!(
+            "<section class=\"card\"><h1>Please wait a little</h1>\
+             <div class=\"summary\" role=\"alert\"><ul>{items}</ul></div>\
+             <p>Nothing was registered or sent. Go back and try again later.</p></section>"
+        ),
+    )?;
+    response
+        .headers_mut()
+        .set("retry-after", &over.retry_after.to_string())?;
     Ok(response)
 }
 
 /// What every server-rendered page allows: its own styles and forms, no scripts, no framing.
 pub const CSP: &str = "default-src 'self'; style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The headers every page carries besides its CSP, the same for the worker's pages, the
+/// console and the static assets (`web-ui/static/_headers`): no framing, no MIME sniffing, and
+/// `referrer` as the Referrer-Policy (`no-referrer`; the console's `same-origin`, see
+/// `console::view::page`).
+pub fn security_headers(headers: &mut worker::Headers, referrer: &str) -> Result<()> {
+    headers.set("x-frame-options", "DENY")?;
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("referrer-policy", referrer)?;
+    Ok(())
+}
 
 /// The HTML of a complete page (see [`page`]).
 pub fn html(title: &str, body: &str) -> String {

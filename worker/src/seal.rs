@@ -26,16 +26,12 @@ pub fn init(env: &Env) -> Result<()> {
     if CIPHER.get().is_some() {
         return Ok(());
     }
-    let configured = env
-        .secret("AUTH_CODE_KEY")
-        .map(|secret| secret.to_string())
-        .or_else(|_| env.var("AUTH_CODE_KEY").map(|var| var.to_string()))
-        .ok();
+    let configured = crate::production_guard::configured(env, "AUTH_CODE_KEY");
     let key = match configured {
         Some(encoded) => STANDARD
             .decode(encoded.trim())
             .map_err(|_| Error::RustError("AUTH_CODE_KEY must be base64".into()))?,
-        None if cfg!(feature = "dev-tools") => b"coopreg local development key 32".to_vec(),
+        None if cfg!(feature = "dev-tools") => crate::production_guard::DEV_AUTH_CODE_KEY.to_vec(),
         None => {
             return Err(Error::RustError(
                 "the AUTH_CODE_KEY secret is not set".into(),

@@ -70,7 +70,10 @@ pub async fn outbox_raw(db: &D1Database, id: &str) -> Result<Option<String>> {
 
 // --- records ------------------------------------------------------------------------------
 
-use coopreg_shared::lifecycle::{ContactRecord, DomainRecord, Event, Outcome, Revision};
+use coopreg_shared::lifecycle::{
+    Allocation, AllocationToken, ContactRecord, DomainRecord, Event, Outcome, Revision,
+};
+use coopreg_shared::limits::{quota_address, AddressUsage, LINK_EMAIL_WINDOW};
 use worker::D1PreparedStatement;
 
 #[derive(serde::Deserialize)]
@@ -163,6 +166,23 @@ pub async fn domain(db: &D1Database, ascii: &str) -> Result<Option<DomainRecord>
     record(db, "SELECT record FROM domains WHERE name = ?1", ascii).await
 }
 
+/// The web order whose approval link has this token hash.
+pub async fn domain_by_approval_token_hash(
+    db: &D1Database,
+    hash: &str,
+) -> Result<Option<DomainWithOwner>> {
+    domain_with_owner_result(
+        &db.prepare(
+            "SELECT d.record AS record, c.record AS owner_record
+             FROM domains d LEFT JOIN contacts c ON c.handle = d.owner
+             WHERE d.approval_token_hash = ?1",
+        )
+        .bind(&[hash.into()])?
+        .all()
+        .await?,
+    )
+}
+
 pub async fn domain_by_transfer_token_hash(
     db: &D1Database,
     hash: &str,
@@ -202,8 +222,8 @@ pub async fn due_domains(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Do
 }
 
 const CONTACT_INSERT: &str =
-    "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record, rev)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record, rev, email_key)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 /// Binds a contact's query columns and record to a [`CONTACT_INSERT`] statement.
 fn contact_values(
@@ -219,6 +239,7 @@ fn contact_values(
         (contact.updated as f64).into(),
         to_json(contact)?.into(),
         (contact.revision as f64).into(),
+        quota_address(&contact.info.email).into(),
     ])
 }
 
@@ -244,7 +265,7 @@ pub fn put_contact(db: &D1Database, contact: &ContactRecord) -> Result<D1Prepare
             "{CONTACT_INSERT} ON CONFLICT (handle) DO UPDATE SET reseller_id = excluded.reseller_id,
                verification = excluded.verification, token_hash = excluded.token_hash,
                due_at = excluded.due_at, updated_at = excluded.updated_at, record = excluded.record,
-               rev = excluded.rev"
+               rev = excluded.rev, email_key = excluded.email_key"
         )),
         &next_revision(contact, |c| &mut c.revision),
     )
@@ -259,7 +280,9 @@ pub fn add_contact_if_new(db: &D1Database, contact: &ContactRecord) -> Result<D1
 }
 
 const DOMAIN_COLUMNS: &str =
-    "(name, unicode, reseller_id, owner, state, due_at, expires_at, transfer_token_hash, record, rev)";
+    "(name, unicode, reseller_id, owner, state, due_at, expires_at, transfer_token_hash, record, rev,
+      approval_token_hash, unconfirmed_web)";
+const DOMAIN_VALUES: &str = "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 fn domain_values(
     statement: D1PreparedStatement,
@@ -276,6 +299,8 @@ fn domain_values(
         opt_str(domain.transfer_token_hash()),
         to_json(domain)?.into(),
         (domain.revision as f64).into(),
+        opt_str(domain.approval_token_hash()),
+        i32::from(domain.is_unconfirmed_web_order()).into(),
     ])
 }
 
@@ -283,11 +308,13 @@ fn domain_values(
 pub fn put_domain(db: &D1Database, domain: &DomainRecord) -> Result<D1PreparedStatement> {
     domain_values(
         db.prepare(format!(
-            "INSERT INTO domains {DOMAIN_COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            "INSERT INTO domains {DOMAIN_COLUMNS} {DOMAIN_VALUES}
              ON CONFLICT (name) DO UPDATE SET unicode = excluded.unicode, reseller_id = excluded.reseller_id,
                owner = excluded.owner, state = excluded.state, due_at = excluded.due_at,
                expires_at = excluded.expires_at, transfer_token_hash = excluded.transfer_token_hash,
-               record = excluded.record, rev = excluded.rev"
+               record = excluded.record, rev = excluded.rev,
+               approval_token_hash = excluded.approval_token_hash,
+               unconfirmed_web = excluded.unconfirmed_web"
         )),
         &next_revision(domain, |d| &mut d.revision),
     )
@@ -298,7 +325,7 @@ pub fn put_domain(db: &D1Database, domain: &DomainRecord) -> Result<D1PreparedSt
 pub fn insert_domain(db: &D1Database, domain: &DomainRecord) -> Result<D1PreparedStatement> {
     domain_values(
         db.prepare(format!(
-            "INSERT INTO domains {DOMAIN_COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+            "INSERT INTO domains {DOMAIN_COLUMNS} {DOMAIN_VALUES}"
         )),
         domain,
     )
@@ -344,6 +371,163 @@ pub fn actor_label(actor: &coopreg_shared::lifecycle::Actor) -> String {
         Actor::Callback => "verification-service".to_string(),
         Actor::System => "system".to_string(),
     }
+}
+
+// --- quotas --------------------------------------------------------------------------------
+
+#[derive(serde::Deserialize)]
+struct UsageRow {
+    link_emails: f64,
+    oldest_link_email_at: Option<f64>,
+    unconfirmed_web_orders: f64,
+}
+
+/// Whose address a usage is read for.
+#[derive(Clone, Copy)]
+pub enum UsageOf<'a> {
+    /// An e-mail address (any case; it is put in its quota form).
+    Address(&'a str),
+    /// The address of the stored contact with this handle (none: nothing counted).
+    Contact(&'a str),
+}
+
+/// What is stored for one address at `now`, read in one statement so callers can add it to
+/// their read batch: link e-mails to it in the last 24 hours (the outbox rows
+/// `mail::enqueue` marked with the address) and unconfirmed web orders whose owner has it.
+pub fn address_usage_statement(
+    db: &D1Database,
+    of: UsageOf<'_>,
+    now: i64,
+) -> Result<D1PreparedStatement> {
+    let (key, value) = match of {
+        UsageOf::Address(email) => ("SELECT ?1 AS key", quota_address(email)),
+        UsageOf::Contact(handle) => (
+            "SELECT email_key AS key FROM contacts WHERE handle = ?1",
+            handle.to_string(),
+        ),
+    };
+    db.prepare(format!(
+        "WITH k AS ({key})
+         SELECT (SELECT COUNT(*) FROM outbox, k WHERE quota_key = k.key AND created_at > ?2)
+                  AS link_emails,
+                (SELECT MIN(created_at) FROM outbox, k WHERE quota_key = k.key AND created_at > ?2)
+                  AS oldest_link_email_at,
+                (SELECT COUNT(*) FROM domains d JOIN contacts c ON c.handle = d.owner, k
+                  WHERE c.email_key = k.key AND d.unconfirmed_web = 1) AS unconfirmed_web_orders"
+    ))
+    .bind(&[
+        value.as_str().into(),
+        ((now - LINK_EMAIL_WINDOW) as f64).into(),
+    ])
+}
+
+/// The usage of [`address_usage_statement`]'s result.
+pub fn address_usage_result(result: &worker::D1Result) -> Result<AddressUsage> {
+    let row = result.results::<UsageRow>()?.into_iter().next();
+    Ok(row.map_or_else(AddressUsage::default, |row| AddressUsage {
+        link_emails: row.link_emails as u32,
+        oldest_link_email_at: row.oldest_link_email_at.map(|at| at as i64),
+        unconfirmed_web_orders: row.unconfirmed_web_orders as u32,
+    }))
+}
+
+/// [`address_usage_statement`] run alone.
+pub async fn address_usage(db: &D1Database, of: UsageOf<'_>, now: i64) -> Result<AddressUsage> {
+    address_usage_result(&address_usage_statement(db, of, now)?.all().await?)
+}
+
+// --- allocation tokens ----------------------------------------------------------------------
+
+#[derive(serde::Deserialize)]
+struct AllocationRow {
+    token_hash: String,
+    name: String,
+    issued_by: String,
+    issued_at: f64,
+    used_at: Option<f64>,
+}
+
+impl From<AllocationRow> for AllocationToken {
+    fn from(row: AllocationRow) -> Self {
+        AllocationToken {
+            token_hash: row.token_hash,
+            name: row.name,
+            issued_by: row.issued_by,
+            issued_at: row.issued_at as i64,
+            used_at: row.used_at.map(|at| at as i64),
+        }
+    }
+}
+
+/// The allocation token with this hash (to run in a batch).
+pub fn allocation_token_statement(db: &D1Database, hash: &str) -> Result<D1PreparedStatement> {
+    db.prepare(
+        "SELECT token_hash, name, issued_by, issued_at, used_at FROM allocation_tokens
+         WHERE token_hash = ?1",
+    )
+    .bind(&[hash.into()])
+}
+
+/// The token of [`allocation_token_statement`]'s result.
+pub fn allocation_token_result(result: &worker::D1Result) -> Result<Option<AllocationToken>> {
+    Ok(result
+        .results::<AllocationRow>()?
+        .into_iter()
+        .next()
+        .map(AllocationToken::from))
+}
+
+/// [`allocation_token_statement`] run alone.
+pub async fn allocation_token(db: &D1Database, hash: &str) -> Result<Option<AllocationToken>> {
+    allocation_token_result(&allocation_token_statement(db, hash)?.all().await?)
+}
+
+pub fn insert_allocation_token(
+    db: &D1Database,
+    token: &AllocationToken,
+) -> Result<D1PreparedStatement> {
+    db.prepare(
+        "INSERT INTO allocation_tokens (token_hash, name, issued_by, issued_at) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .bind(&[
+        token.token_hash.as_str().into(),
+        token.name.as_str().into(),
+        token.issued_by.as_str().into(),
+        (token.issued_at as f64).into(),
+    ])
+}
+
+/// Marks a token used, in the batch of the registration that used it; a second use aborts
+/// the batch (trigger `allocation_token_single_use`, migrations/0006).
+pub fn use_allocation_token(
+    db: &D1Database,
+    hash: &str,
+    used_for: &str,
+    now: i64,
+) -> Result<D1PreparedStatement> {
+    db.prepare("UPDATE allocation_tokens SET used_at = ?2, used_for = ?3 WHERE token_hash = ?1")
+        .bind(&[hash.into(), (now as f64).into(), used_for.into()])
+}
+
+/// Whether a D1 error is a second use of an allocation token.
+pub fn is_allocation_token_reuse(error: &worker::Error) -> bool {
+    error.to_string().contains("allocation_token_used")
+}
+
+/// The newest allocation tokens, for the console.
+pub async fn recent_allocation_tokens(db: &D1Database, limit: u32) -> Result<Vec<AllocationToken>> {
+    Ok(db
+        .prepare(
+            "SELECT token_hash, name, issued_by, issued_at, used_at FROM allocation_tokens
+             ORDER BY issued_at DESC, rowid DESC LIMIT ?1",
+        )
+        .bind(&[limit.into()])?
+        .all()
+        .await?
+        .results::<AllocationRow>()?
+        .into_iter()
+        .map(AllocationToken::from)
+        .collect())
 }
 
 /// The statements that store an outcome: records, freed names and history. `new_name` is
@@ -461,34 +645,72 @@ pub async fn order_view(db: &D1Database, order_id: &str) -> Result<Option<OrderV
 }
 
 /// What registering a name needs, read in one round trip: the owner contact, the domains it
-/// owns, and the current record of the name.
+/// owns, the current record of the name, the owner address's quota usage and the allocation
+/// token the order carries.
+pub struct RegistrationContext {
+    pub owner: Option<ContactRecord>,
+    pub owner_domains: Vec<DomainRecord>,
+    pub existing: Option<DomainRecord>,
+    pub usage: AddressUsage,
+    pub allocation: Allocation,
+}
+
+/// Reads the [`RegistrationContext`] of `name` for the owner `owner`; `usage` names whose
+/// address to count, `allocation_token` is the plain token the order carries (looked up by
+/// its hash).
 pub async fn registration_context(
     db: &D1Database,
     owner: &str,
     name: &str,
-) -> Result<(
-    Option<ContactRecord>,
-    Vec<DomainRecord>,
-    Option<DomainRecord>,
-)> {
-    let results = db
-        .batch(vec![
-            db.prepare("SELECT record FROM contacts WHERE handle = ?1")
-                .bind(&[owner.into()])?,
-            db.prepare("SELECT record FROM domains WHERE owner = ?1 ORDER BY name")
-                .bind(&[owner.into()])?,
-            db.prepare("SELECT record FROM domains WHERE name = ?1")
-                .bind(&[name.into()])?,
-        ])
-        .await?;
-    let mut rows = results
+    usage: UsageOf<'_>,
+    allocation_token: Option<&str>,
+    now: i64,
+) -> Result<RegistrationContext> {
+    let token_hash = allocation_token.map(coopreg_shared::lifecycle::token_hash);
+    let mut statements = vec![
+        db.prepare("SELECT record FROM contacts WHERE handle = ?1")
+            .bind(&[owner.into()])?,
+        db.prepare("SELECT record FROM domains WHERE owner = ?1 ORDER BY name")
+            .bind(&[owner.into()])?,
+        db.prepare("SELECT record FROM domains WHERE name = ?1")
+            .bind(&[name.into()])?,
+        address_usage_statement(db, usage, now)?,
+    ];
+    if let Some(hash) = &token_hash {
+        statements.push(allocation_token_statement(db, hash)?);
+    }
+    let results = db.batch(statements).await?;
+    let mut results = results.into_iter();
+    let mut records = || -> Result<Vec<RecordRow>> {
+        results
+            .next()
+            .map_or_else(|| Ok(Vec::new()), |result| result.results::<RecordRow>())
+    };
+    let owner = records()?.into_iter().next().map(parse).transpose()?;
+    let owner_domains = records()?
         .into_iter()
-        .map(|result| result.results::<RecordRow>());
-    let mut next = || -> Result<Vec<RecordRow>> { rows.next().unwrap_or_else(|| Ok(Vec::new())) };
-    let contact = next()?.into_iter().next().map(parse).transpose()?;
-    let domains = next()?.into_iter().map(parse).collect::<Result<Vec<_>>>()?;
-    let existing = next()?.into_iter().next().map(parse).transpose()?;
-    Ok((contact, domains, existing))
+        .map(parse)
+        .collect::<Result<Vec<_>>>()?;
+    let existing = records()?.into_iter().next().map(parse).transpose()?;
+    let usage = match results.next() {
+        Some(result) => address_usage_result(&result)?,
+        None => AddressUsage::default(),
+    };
+    let allocation = match (token_hash, results.next()) {
+        (None, _) => Allocation::None,
+        (Some(_), Some(result)) => match allocation_token_result(&result)? {
+            Some(token) => Allocation::Token(token),
+            None => Allocation::Unknown,
+        },
+        (Some(_), None) => Allocation::Unknown,
+    };
+    Ok(RegistrationContext {
+        owner,
+        owner_domains,
+        existing,
+        usage,
+        allocation,
+    })
 }
 
 // --- reseller API -------------------------------------------------------------------------

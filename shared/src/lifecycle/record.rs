@@ -620,6 +620,15 @@ impl DomainRecord {
             )
     }
 
+    /// When this web order is deleted if it is still unconfirmed then (held for timeout or
+    /// decline): 45 days after it was placed. `None` for a reseller's domain.
+    pub fn unconfirmed_deletion_at(&self) -> Option<Timestamp> {
+        (self.reseller == WEB_RESELLER).then(|| {
+            self.created
+                .saturating_add(UNCONFIRMED_WEB_ORDER_DELETED_AFTER)
+        })
+    }
+
     /// The earliest time a time-driven step is due (grace ends, auto-renew, transfer
     /// auto-approval, deletion steps); `None` if none is. Index it as `due_at`.
     pub fn next_due(&self) -> Option<Timestamp> {
@@ -654,12 +663,8 @@ impl DomainRecord {
                 // deleted at day 45.
                 if matches!(reason, HoldReason::Timeout | HoldReason::Declined) {
                     steps.push((self.expires, DomainStep::ExpiryDeletion));
-                    if self.reseller == WEB_RESELLER {
-                        steps.push((
-                            self.created
-                                .saturating_add(UNCONFIRMED_WEB_ORDER_DELETED_AFTER),
-                            DomainStep::UnconfirmedDeletion,
-                        ));
+                    if let Some(at) = self.unconfirmed_deletion_at() {
+                        steps.push((at, DomainStep::UnconfirmedDeletion));
                     }
                 } else {
                     steps.push((self.expires, DomainStep::AutoRenew));

@@ -32,9 +32,7 @@ use super::owner_domains::held;
 use super::record::{
     ContactRecord, ContactStep, DomainRecord, DomainState, DomainStep, HoldReason, Verification,
 };
-use super::time::{
-    add_years, AUTO_RENEW_GRACE, PENDING_DELETE, REDEMPTION, UNCONFIRMED_WEB_ORDER_DELETED_AFTER,
-};
+use super::time::{add_years, AUTO_RENEW_GRACE, PENDING_DELETE, REDEMPTION};
 use super::transfer_approve::complete_transfer;
 use super::work::Work;
 use crate::model::Timestamp;
@@ -160,7 +158,7 @@ fn contact_step(work: &mut Work, index: usize, step: ContactStep, at: Timestamp)
             ContactStep::Timeout => {
                 if let Some(state) = held(&domain.state, HoldReason::Timeout, at) {
                     domains.push(domain.name.clone());
-                    delete_at = earliest(delete_at, unconfirmed_deletion(domain));
+                    delete_at = earliest(delete_at, domain.unconfirmed_deletion_at());
                     work.set_state(
                         i,
                         state,
@@ -198,16 +196,6 @@ fn contact_step(work: &mut Work, index: usize, step: ContactStep, at: Timestamp)
     });
 }
 
-/// When a web order would be deleted for never being confirmed (day 45); `None` for a
-/// reseller's domain.
-fn unconfirmed_deletion(domain: &DomainRecord) -> Option<Timestamp> {
-    (domain.reseller == super::WEB_RESELLER).then(|| {
-        domain
-            .created
-            .saturating_add(UNCONFIRMED_WEB_ORDER_DELETED_AFTER)
-    })
-}
-
 fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -242,7 +230,7 @@ fn approval_step(work: &mut Work, index: usize, step: DomainStep, at: Timestamp)
     let mut held_now = false;
     if kind == EmailKind::TimeoutHeld {
         if let Some(state) = held(&domain.state, HoldReason::Timeout, at) {
-            delete_at = unconfirmed_deletion(&domain);
+            delete_at = domain.unconfirmed_deletion_at();
             held_now = true;
             work.set_state(
                 index,

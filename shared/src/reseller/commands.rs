@@ -489,7 +489,7 @@ const DOMAIN_ONLY: &[Param] = &[DOMAIN, SUBUSER];
 
 const CONTACT_ONLY: &[Param] = &[one("CONTACT").required(), SUBUSER];
 
-const CHECK_DOMAIN: &[Param] = &[DOMAIN, IDN_LANGUAGE, SUBUSER];
+const CHECK_DOMAIN: &[Param] = &[DOMAIN, IDN_LANGUAGE, one("X-ALLOCATION-TOKEN"), SUBUSER];
 
 const CHECK_DOMAINS: &[Param] = &[
     list("DOMAIN", 32).or_bare().required(),
@@ -543,6 +543,7 @@ const ADD_DOMAIN: &[Param] = &[
          send X-COOP-ELIGIBILITY=1",
     )),
     one("X-COOP-ELIGIBILITY-CRITERION"),
+    one("X-ALLOCATION-TOKEN"),
     IDN_LANGUAGE,
     TRANSFERLOCK,
     NO_PRIVACY,

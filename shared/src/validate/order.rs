@@ -5,14 +5,17 @@
 //! {"domain": "müller.coop", "idn_language": "DE", "period": 1,
 //!  "contacts": {"owner": {..}, "admin": {..}, "tech": {..}, "billing": {..}},
 //!  "nameservers": [{"host": "ns1.example.net", "addresses": []}],
-//!  "eligibility": {"criterion": "ica_member", "certified": true}}
+//!  "eligibility": {"criterion": "ica_member", "certified": true},
+//!  "allocation_token": "…"}
 //! ```
 //! Rules: malformed JSON → `malformed_input`; unknown fields anywhere → `unknown_field`; wrong
 //! JSON types → `wrong_type`; `domain`, `period`, `contacts.owner`, `nameservers` and
 //! `eligibility` required; admin, tech and billing absent or null → the owner's data; the
 //! fields themselves by [`crate::validate::domain`], [`crate::validate::period`],
 //! [`crate::validate::contact`], [`crate::validate::nameserver`],
-//! [`crate::validate::eligibility`]. Every problem is reported, each with its field path.
+//! [`crate::validate::eligibility`]; `allocation_token` is optional (absent, null or empty:
+//! none), the token staff issued for a reserved name ([`crate::validate::reserved`]). Every
+//! problem is reported, each with its field path.
 
 use crate::error::{ErrorCode, Problem, Problems};
 use crate::model::{ContactInfo, ContactRole, DomainName, Nameserver};
@@ -24,6 +27,7 @@ use crate::validate::eligibility::{certification_required, check_criterion, Elig
 use crate::validate::json;
 use crate::validate::nameserver::{check_nameservers, raw_nameservers_from_json};
 use crate::validate::period::{validate_period, WHOLE_YEARS};
+use crate::validate::reserved::check_allocation_token;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -44,18 +48,22 @@ pub struct ValidOrder {
     pub contacts: OrderContacts,
     pub nameservers: Vec<Nameserver>,
     pub eligibility: EligibilityCriterion,
+    /// The allocation token for a reserved name, when the order carries one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation_token: Option<String>,
 }
 
 /// Largest order text accepted (a real order is a few KB).
 pub const MAX_ORDER_BYTES: usize = 64 * 1024;
 
-const FIELDS: [&str; 6] = [
+const FIELDS: [&str; 7] = [
     "domain",
     "idn_language",
     "period",
     "contacts",
     "nameservers",
     "eligibility",
+    "allocation_token",
 ];
 
 /// Parses and validates an order from its JSON text.
@@ -171,6 +179,13 @@ pub fn validate_order(value: &Value) -> Result<ValidOrder, Problems> {
     };
 
     let eligibility = read_eligibility(map.get("eligibility"), &mut problems);
+    let allocation_token = json::string(map, "allocation_token", "", &mut problems)
+        .filter(|token| !token.trim().is_empty())
+        .and_then(|token| {
+            check_allocation_token(token, "allocation_token")
+                .map_err(|p| problems.push(p))
+                .ok()
+        });
 
     match (domain, period, contacts, nameservers, eligibility) {
         (Some(domain), Some(period), Some(contacts), Some(nameservers), Some(eligibility))
@@ -182,6 +197,7 @@ pub fn validate_order(value: &Value) -> Result<ValidOrder, Problems> {
                 contacts,
                 nameservers,
                 eligibility,
+                allocation_token,
             })
         }
         _ => Err(problems),

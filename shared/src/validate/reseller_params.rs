@@ -13,7 +13,8 @@
 //! `OWNERCONTACT0` (required), `ADMINCONTACT0`, `TECHCONTACT0`, `BILLINGCONTACT0` (default:
 //! the owner) as handles (`invalid_handle`); `NAMESERVER0`..`NAMESERVER12` (2 to 13; a higher
 //! index is `nameserver_count`); `X-COOP-ELIGIBILITY` must be `1` (`eligibility_required`);
-//! `X-IDN-LANGUAGE`; optional `X-COOP-ELIGIBILITY-CRITERION`.
+//! `X-IDN-LANGUAGE`; optional `X-COOP-ELIGIBILITY-CRITERION`; optional `X-ALLOCATION-TOKEN`
+//! (the token staff issued for a reserved name, [`crate::validate::reserved`]).
 //! Glue: AddDomain carries no addresses (in EPP, hosts inside a domain are created after
 //! it), so a name server inside the domain being registered is refused with
 //! `glue_required`, as the order path refuses one given without addresses.
@@ -29,6 +30,7 @@ use crate::validate::nameserver::{
     check_nameservers, count_problem, NameserverFields, RawNameserver, MAX_NAMESERVERS,
 };
 use crate::validate::period::validate_period_text;
+use crate::validate::reserved::check_allocation_token;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -44,6 +46,9 @@ pub struct AddDomainRequest {
     pub nameservers: Vec<Nameserver>,
     /// The criterion, when the reseller names one (`X-COOP-ELIGIBILITY-CRITERION`).
     pub eligibility_criterion: Option<EligibilityCriterion>,
+    /// The allocation token for a reserved name (`X-ALLOCATION-TOKEN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation_token: Option<String>,
 }
 
 struct ResellerNames;
@@ -248,6 +253,14 @@ pub fn validate_reseller_add_domain(
             .ok(),
     };
 
+    let allocation_token = get("X-ALLOCATION-TOKEN")
+        .filter(|token| !token.trim().is_empty())
+        .and_then(|token| {
+            check_allocation_token(token, "X-ALLOCATION-TOKEN")
+                .map_err(|p| problems.push(p))
+                .ok()
+        });
+
     match (domain, period, owner, admin, tech, billing) {
         (
             Some(domain),
@@ -265,6 +278,7 @@ pub fn validate_reseller_add_domain(
             billing_contact,
             nameservers,
             eligibility_criterion: criterion,
+            allocation_token,
         }),
         _ => Err(problems),
     }

@@ -12,6 +12,9 @@
 //!   `confirm=yes`): `staff_hold`, `staff_release`, `staff_delete`.
 //! - `GET /staff/search?q=`: domains by name prefix, contacts by handle, e-mail or
 //!   organisation prefix.
+//! - `GET /staff/reserved`, `POST /staff/reserved` (`name`): the names the registry keeps,
+//!   the allocation tokens issued, and a new token for one reserved name
+//!   (`lifecycle::issue_allocation_token`), shown once and stored hashed.
 //! - `GET /staff/outputs`: the zone export and the escrow deposits with the change report
 //!   between the last two; `GET /staff/zone.txt`, `GET /staff/escrow/{id}.csv`;
 //!   `POST /staff/run-daily`: both outputs now.
@@ -26,6 +29,10 @@ use coopreg_shared::changes::ChangeReport;
 use coopreg_shared::lifecycle::{
     self, project, project_domain, Actor, ContactRecord, Decision, DomainRecord, Outcome,
 };
+use coopreg_shared::limits::{Burst, OverLimit};
+use coopreg_shared::model::DomainName;
+use coopreg_shared::validate::reserved::reserved_labels;
+use coopreg_shared::validate::validate_domain_name;
 use coopreg_shared::Problems;
 use worker::{D1Database, Env, Method, Request, Response, Result};
 
@@ -66,6 +73,9 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     match (&method, segments.as_slice()) {
         (Method::Get, ["login"]) => return login_page(200, None),
         (Method::Post, ["login"]) => {
+            if let Some(over) = crate::limits::burst(env, &req, Burst::StaffLogin).await? {
+                return login_refused(&over);
+            }
             let form = form(&mut req).await?;
             return login(&db, &form, now).await;
         }
@@ -122,6 +132,11 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             .await
         }
         (Method::Get, ["outputs"]) => outputs_page(&db, &staff, done.as_deref()).await,
+        (Method::Get, ["reserved"]) => reserved_page(&db, &staff, 200, None, None).await,
+        (Method::Post, ["reserved"]) => {
+            let form = form(&mut req).await?;
+            issue_token(&db, &staff, &form, now).await
+        }
         (Method::Get, ["zone.txt"]) => match outputs::zone::download(env, &db).await? {
             Some(response) => Ok(response),
             None => page(
@@ -256,6 +271,16 @@ fn login_page(status: u16, message: Option<&str>) -> Result<Response> {
              <button class=\"btn\" type=\"submit\">Log in</button></form>"
         ),
     )
+}
+
+/// The login page saying, in words, that too many logins came from this network (429).
+fn login_refused(over: &OverLimit) -> Result<Response> {
+    let message = problems_text(&over.problems);
+    let mut response = login_page(429, Some(&message))?;
+    response
+        .headers_mut()
+        .set("retry-after", &over.retry_after.to_string())?;
+    Ok(response)
 }
 
 async fn login(db: &D1Database, form: &Form, now: i64) -> Result<Response> {
@@ -570,7 +595,8 @@ async fn domain_page(
          <dt>Name</dt><dd>{shown}</dd>\
          <dt>State</dt><dd>{state}</dd><dt>EPP status</dt><dd><code>{epp}</code></dd>\
          <dt>Owner</dt><dd>{owner}</dd><dt>Reseller</dt><dd>{reseller}</dd>\
-         <dt>Expires</dt><dd>{expires}</dd><dt>Name servers</dt><dd><ul>{nameservers}</ul></dd></dl>\
+         <dt>Expires</dt><dd>{expires}</dd><dt>Name servers</dt><dd><ul>{nameservers}</ul></dd>\
+         <dt>Eligibility certified</dt><dd>{certification}</dd></dl>\
          <div class=\"actions\">{forms}</div></section><h2>History</h2>{history}",
         notice = done_notice(done),
         error = error.map(view::error).unwrap_or_default(),
@@ -580,6 +606,7 @@ async fn domain_page(
         owner = contact_link(&domain.owner),
         reseller = escape(&domain.reseller),
         expires = escape(&view::time(domain.expires)),
+        certification = view::certification(domain.certification.as_ref()),
         history = view::history(&events),
     );
     page(status, &domain.name.unicode, Some(&staff.name), &body)
@@ -639,6 +666,106 @@ async fn domain_action(
                 staff,
                 &name,
                 now,
+                problems.http_status(),
+                None,
+                Some(&problems_text(&problems)),
+            )
+            .await
+        }
+    }
+}
+
+// --- reserved names ----------------------------------------------------------------------
+
+/// The reserved names, the tokens issued, and the form to issue one. `issued` is a token just
+/// made (name, plain token), shown this once.
+async fn reserved_page(
+    db: &D1Database,
+    staff: &Account,
+    status: u16,
+    issued: Option<(&DomainName, &str)>,
+    error: Option<&str>,
+) -> Result<Response> {
+    let shown = match issued {
+        Some((name, token)) => format!(
+            "<section class=\"card notice\" role=\"status\"><h2>Allocation token for {}</h2>\
+             <p><code class=\"token\" id=\"allocation-token\">{}</code></p>\
+             <p>Give it to the registrant or its reseller: the form's allocation token field, the \
+             API's <code>allocation_token</code> or <code>X-ALLOCATION-TOKEN</code> on AddDomain. \
+             It registers this one name, once. Copy it now: it is stored only as a hash and is not \
+             shown again.</p></section>",
+            escape(&name.unicode),
+            escape(token)
+        ),
+        None => String::new(),
+    };
+    let labels: String = reserved_labels()
+        .map(|label| format!("<li><code>{}.coop</code></li>", escape(label)))
+        .collect();
+    let tokens = store::recent_allocation_tokens(db, LIST).await?;
+    let rows: String = tokens
+        .iter()
+        .map(|token| {
+            format!(
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&token.name),
+                escape(&token.issued_by),
+                escape(&view::time(token.issued_at)),
+                token.used_at.map_or_else(
+                    || "<span class=\"muted\">not used</span>".to_string(),
+                    |at| escape(&view::time(at))
+                ),
+            )
+        })
+        .collect();
+    let table = if tokens.is_empty() {
+        "<p class=\"muted\">No tokens issued yet.</p>".to_string()
+    } else {
+        format!(
+            "<table class=\"staff-table tokens\"><thead><tr><th>Name</th><th>Issued by</th><th>Issued</th>\
+             <th>Used</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    };
+    let body = format!(
+        "{error}{shown}<section class=\"card\"><h2>Issue an allocation token</h2>\
+         <form method=\"post\" action=\"/staff/reserved\" class=\"action\">\
+         <label for=\"reserved-name\">Reserved name</label> \
+         <input id=\"reserved-name\" name=\"name\" placeholder=\"nic.coop\" required> \
+         <button class=\"btn\" type=\"submit\">Issue token</button></form></section>\
+         <section class=\"card\"><h2>Tokens issued</h2>{table}</section>\
+         <section class=\"card\"><h2>Names the registry keeps</h2>\
+         <p class=\"muted\">From <code>shared/data/reserved-names.txt</code>.</p><ul class=\"columns\">{labels}</ul></section>",
+        error = error.map(view::error).unwrap_or_default(),
+    );
+    page(status, "Reserved names", Some(&staff.name), &body)
+}
+
+async fn issue_token(db: &D1Database, staff: &Account, form: &Form, now: i64) -> Result<Response> {
+    let input = query_value(form, "name").unwrap_or_default();
+    let mut input = input.trim().to_string();
+    if !input.is_empty() && !input.contains('.') {
+        input.push_str(".coop");
+    }
+    let language = coopreg_shared::validate::fitting_languages(&input)
+        .first()
+        .map(|language| language.tag().to_string());
+    let name = match validate_domain_name(&input, language.as_deref()) {
+        Ok(name) => name,
+        Err(problems) => {
+            return reserved_page(db, staff, 422, None, Some(&problems_text(&problems))).await
+        }
+    };
+    let random = crate::crypto::random_bytes::<32>()?;
+    let actor = Actor::Staff(staff.id.clone());
+    match lifecycle::issue_allocation_token(&name, &actor, &random, now) {
+        Ok((record, token)) => {
+            store::insert_allocation_token(db, &record)?.run().await?;
+            reserved_page(db, staff, 201, Some((&name, &token)), None).await
+        }
+        Err(problems) => {
+            reserved_page(
+                db,
+                staff,
                 problems.http_status(),
                 None,
                 Some(&problems_text(&problems)),

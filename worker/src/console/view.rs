@@ -1,7 +1,7 @@
 //! The console's HTML: a page shell and the pieces every page shows. Values are escaped with
 //! [`crate::pages::escape`]; pages work without JavaScript (CSP allows none).
 
-use coopreg_shared::lifecycle::{ContactRecord, DomainRecord};
+use coopreg_shared::lifecycle::{Certification, ContactRecord, DomainRecord};
 use worker::{Response, Result};
 
 use crate::pages::escape;
@@ -15,6 +15,7 @@ pub fn page(status: u16, title: &str, staff: Option<&str>, body: &str) -> Result
         Some(name) => format!(
             "<nav class=\"staff-nav\"><a href=\"/staff/\">Review queue</a> \
              <a href=\"/staff/search\">Search</a> <a href=\"/staff/outputs\">Zone &amp; escrow</a> \
+             <a href=\"/staff/reserved\">Reserved names</a> \
              <span class=\"muted\">Signed in as {}</span> \
              <form method=\"post\" action=\"/staff/logout\" class=\"inline\">\
              <button class=\"btn btn-secondary\" type=\"submit\">Log out</button></form></nav>",
@@ -35,11 +36,8 @@ pub fn page(status: u16, title: &str, staff: Option<&str>, body: &str) -> Result
     let mut response = Response::from_html(html)?.with_status(status);
     let headers = response.headers_mut();
     headers.set("cache-control", "no-store")?;
-    headers.set("x-frame-options", "DENY")?;
-    headers.set(
-        "content-security-policy",
-        "default-src 'self'; style-src 'self'; script-src 'none'; form-action 'self'; frame-ancestors 'none'",
-    )?;
+    headers.set("content-security-policy", crate::pages::CSP)?;
+    crate::pages::security_headers(headers, "same-origin")?;
     Ok(response)
 }
 
@@ -142,6 +140,33 @@ pub fn status(domain: &DomainRecord) -> String {
         "<span class=\"status status-{}\">{}</span>",
         domain.status_word().to_ascii_lowercase(),
         escape(&domain.state.describe())
+    )
+}
+
+/// The eligibility certification kept with a registration: criterion (with its text), when,
+/// through which channel and, for a web order, from which IP address.
+pub fn certification(certification: Option<&Certification>) -> String {
+    let Some(certification) = certification else {
+        return "<span class=\"muted\">not recorded (registered before certifications were kept)</span>"
+            .to_string();
+    };
+    let criterion = match certification.criterion {
+        Some(criterion) => format!(
+            "<code>{}</code> — {}",
+            escape(criterion.code()),
+            escape(criterion.text())
+        ),
+        None => "<span class=\"muted\">no criterion named</span>".to_string(),
+    };
+    let from = certification
+        .client_ip
+        .as_deref()
+        .map(|ip| format!(" from <code>{}</code>", escape(ip)))
+        .unwrap_or_default();
+    format!(
+        "<span class=\"certification\">{criterion}<br>on {} through <code>{}</code>{from}</span>",
+        escape(&time(certification.at)),
+        escape(&certification.channel.label())
     )
 }
 

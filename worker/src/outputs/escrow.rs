@@ -79,6 +79,7 @@ fn escrow_domain(domain: &DomainRecord) -> EscrowDomain {
         reseller: domain.reseller.clone(),
         created: domain.created,
         expires: domain.expires,
+        certification: domain.certification.clone(),
         nameservers: domain.nameservers.clone(),
     }
 }

@@ -8,7 +8,12 @@
 //!   organisation and is no privacy/proxy service
 //!   ([`check_registrant`](coopreg_shared::validate::check_registrant));
 //! - the core's [`register`](coopreg_shared::lifecycle::register) decides the state: ACTIVE for
-//!   a verified owner, else PROCESSING with a verification link e-mailed to the owner;
+//!   a verified owner, else PROCESSING with a verification link e-mailed to the owner; a
+//!   reserved name needs `X-ALLOCATION-TOKEN`, the token registry staff issued for it; the
+//!   eligibility certification (criterion, time, this reseller) is kept;
+//! - at most 5 verification e-mails to one address per 24 hours
+//!   ([`check_quotas`](coopreg_shared::limits::check_quotas), counted in D1 and read with the
+//!   records): over it, a protocol error and nothing stored;
 //! - the name is taken atomically: the new row is inserted (not replaced) in the same batch,
 //!   so of two concurrent registrations one fails on the UNIQUE name and answers 549.
 //!
@@ -16,7 +21,8 @@
 //! `x-coop-verification`.
 //!
 //! Errors: `504`/`505`/`541`/`556` from validation, `545` unknown contact, `531` another
-//! reseller's contact, `549` name taken, `552` owner rejected by the registry.
+//! reseller's contact or an allocation token that is not valid for the name, `549` name
+//! taken or reserved, `552` owner rejected by the registry, `421` over the e-mail quota.
 
 use coopreg_shared::lifecycle::{self, NewDomain};
 use coopreg_shared::reseller::response::{format_datetime, prop};
@@ -26,7 +32,8 @@ use coopreg_shared::{ErrorCode, Problem, Problems};
 use worker::Result;
 
 use super::{attempt, flag, Call};
-use crate::{apply, store};
+use crate::{apply, limits, store};
+use coopreg_shared::limits::check_quotas;
 
 /// The contact lists, which clients also send without index (`OWNERCONTACT`).
 const ROLES: [&str; 4] = [
@@ -44,8 +51,21 @@ pub async fn add_domain(call: &Call<'_>) -> Result<Response> {
         }
     }
     let order = attempt!(validate_reseller_add_domain(&params));
-    let (owner, owner_domains, existing) =
-        store::registration_context(&call.db, &order.owner_contact, &order.domain.ascii).await?;
+    let store::RegistrationContext {
+        owner,
+        owner_domains,
+        existing,
+        usage,
+        allocation,
+    } = store::registration_context(
+        &call.db,
+        &order.owner_contact,
+        &order.domain.ascii,
+        store::UsageOf::Contact(&order.owner_contact),
+        order.allocation_token.as_deref(),
+        call.now,
+    )
+    .await?;
     let owner = attempt!(call.owned(owner, &order.owner_contact, "OWNERCONTACT0"));
     for (handle, field) in [
         (&order.admin_contact, "ADMINCONTACT0"),
@@ -66,6 +86,9 @@ pub async fn add_domain(call: &Call<'_>) -> Result<Response> {
         billing: order.billing_contact.clone(),
         nameservers: order.nameservers.clone(),
         transfer_lock: call.request.param("TRANSFERLOCK") == Some("1"),
+        criterion: order.eligibility_criterion,
+        client_ip: None,
+        allocation,
     };
     let outcome = attempt!(lifecycle::register(
         &new_domain,
@@ -76,6 +99,15 @@ pub async fn add_domain(call: &Call<'_>) -> Result<Response> {
         &call.random()?,
         call.now
     ));
+    if let Err(over) = check_quotas(
+        &outcome,
+        &owner.info.email,
+        &usage,
+        &limits::configured(call.env),
+        call.now,
+    ) {
+        return Ok(Response::from_problems(&over.problems));
+    }
     let ascii = order.domain.ascii.as_str();
     let Some(domain) = outcome.domain(ascii).cloned() else {
         return Err(worker::Error::RustError(
@@ -96,6 +128,13 @@ pub async fn add_domain(call: &Call<'_>) -> Result<Response> {
     statements.append(&mut writes.statements);
     writes.statements = statements;
     if let Err(error) = apply::commit(call.env, call.ctx, &call.db, writes, call.now).await {
+        if store::is_allocation_token_reuse(&error) {
+            return Ok(Response::from_problems(&Problems::one(Problem::new(
+                ErrorCode::AllocationTokenInvalid,
+                "X-ALLOCATION-TOKEN",
+                "this allocation token was used a moment ago; each token registers its name once",
+            ))));
+        }
         if store::is_unique_violation(&error, "domains.name") {
             return Ok(Response::from_problems(&Problems::one(Problem::new(
                 ErrorCode::NameTaken,

@@ -6,6 +6,9 @@
 //! ([`apply`]) → the [`Response`]. Every answer is HTTP 200 with
 //! [`response::CONTENT_TYPE`]; a failure on our side answers `421` and changes nothing.
 //!
+//! Logins (commands sent with a password rather than a session) are limited in bursts per
+//! client IP address (`crate::limits`): over it, `421` with a description saying so.
+//!
 //! Isolation: a reseller reads and changes only its own contacts and domains (531 otherwise);
 //! the one exception is the transfer flow, which the auth code opens.
 //!
@@ -16,6 +19,7 @@
 //! (TransferDomain, StatusDomainTransfer), [`query_domain_list`].
 
 use coopreg_shared::lifecycle::{self, ContactRecord, DomainRecord, Outcome};
+use coopreg_shared::limits::Burst;
 use coopreg_shared::model::{DomainName, Timestamp};
 use coopreg_shared::reseller::request::MAX_REQUEST_BYTES;
 use coopreg_shared::reseller::{
@@ -58,7 +62,7 @@ pub const API_PATHS: [&str; 2] = ["/api/call.cgi", "/api/call"];
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<worker::Response> {
     let started = js_sys::Date::now();
     let answer = match read(&mut req).await {
-        Ok((query, body)) => match answer(&query, &body, env, ctx).await {
+        Ok((query, body)) => match answer(&req, &query, &body, env, ctx).await {
             Ok(answer) => answer,
             Err(error) if store::is_write_conflict(&error) => {
                 worker::console_warn!("reseller API write conflict: {error}");
@@ -121,12 +125,24 @@ async fn read(req: &mut Request) -> std::result::Result<(String, Vec<u8>), Probl
     Ok((query, body))
 }
 
-async fn answer(query: &str, body: &[u8], env: &Env, ctx: &Context) -> Result<Response> {
+async fn answer(
+    req: &Request,
+    query: &str,
+    body: &[u8],
+    env: &Env,
+    ctx: &Context,
+) -> Result<Response> {
     let request = attempt!(parse_request(query, body));
     let command = attempt!(commands::validate(&request));
     let credentials = request.credentials();
     if !command.auth().accepts(&credentials) {
         return Ok(authentication_failed());
+    }
+    // A login (a password, not a session) is a burst-limited route per client IP address.
+    if matches!(credentials, Credentials::Password { .. }) {
+        if let Some(over) = crate::limits::burst(env, req, Burst::ResellerLogin).await? {
+            return Ok(Response::from_problems(&over.problems));
+        }
     }
     let db = store::db(env)?;
     let now = clock::now(&db).await?;

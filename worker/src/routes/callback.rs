@@ -18,11 +18,13 @@ fn refused(message: &str) -> Result<Response> {
 }
 
 pub async fn verification(mut req: Request, env: &Env, ctx: &Context) -> Result<Response> {
-    let Ok(secret) = env
-        .secret("CALLBACK_SECRET")
-        .map(|secret| secret.to_string())
-        .or_else(|_| env.var("CALLBACK_SECRET").map(|var| var.to_string()))
-    else {
+    // The dev-tools build signs with a development secret when none is set; the production
+    // build does not start without a proper one (`production_guard`).
+    let secret = crate::production_guard::configured(env, "CALLBACK_SECRET").or_else(|| {
+        cfg!(feature = "dev-tools")
+            .then(|| crate::production_guard::DEV_CALLBACK_SECRET.to_string())
+    });
+    let Some(secret) = secret else {
         return http::problem(
             ErrorCode::Internal,
             "",

@@ -5,6 +5,7 @@ use worker::{Context, Env, Method, Request, Response, Result};
 
 use crate::http;
 
+mod approve;
 mod callback;
 #[cfg(feature = "dev-tools")]
 mod dev;
@@ -55,7 +56,7 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["api", "v1", "orders"]) => orders::create(req, &env, &ctx).await,
         (Method::Get, ["api", "v1", "orders", id]) => orders::status(id, &env).await,
         (Method::Post, ["api", "v1", "orders", id, "resend"]) => {
-            orders::resend(id, &env, &ctx).await
+            orders::resend(&req, id, &env, &ctx).await
         }
         (Method::Get, ["api", "v1", "availability"]) => orders::availability(&req, &env).await,
         (Method::Post, ["api", "v1", "staff", "contacts", handle, "decision"]) => {
@@ -78,7 +79,19 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, ["verify", token, "decline"]) => {
             verify::answer(token, verify::Answer::Decline, &env, &ctx).await
         }
-        (Method::Post, ["verify", token, "resend"]) => verify::resend(token, &env, &ctx).await,
+        (Method::Post, ["verify", token, "resend"]) => {
+            verify::resend(&req, token, &env, &ctx).await
+        }
+        (Method::Get, ["approve", token]) => approve::show(token, &env).await,
+        (Method::Post, ["approve", token, "approve"]) => {
+            approve::answer(token, approve::Answer::Approve, &env, &ctx).await
+        }
+        (Method::Post, ["approve", token, "decline"]) => {
+            approve::answer(token, approve::Answer::Decline, &env, &ctx).await
+        }
+        (Method::Post, ["approve", token, "resend"]) => {
+            approve::resend(&req, token, &env, &ctx).await
+        }
         // The order page's stable URL serves the status page; it reads the id from the path.
         (Method::Get, ["orders", _]) => {
             let assets = env.assets("ASSETS")?;

@@ -4,18 +4,26 @@
 //!
 //! An order's contacts are web contacts (reseller `web`) whose handle is derived from their
 //! data, so the same registrant details find the same contact — and its verification —
-//! again: a verified registrant's later orders are ACTIVE at once.
+//! again: a verified registrant's later orders need no new verification, but each one is
+//! approved by the registrant's mailbox (the core's `register`; the link is `/approve/`).
+//!
+//! Limits (`crate::limits`, decided by `coopreg_shared::limits`): bursts per client IP on
+//! orders, new links and availability; the quotas of the owner's address on orders and new
+//! links. Over a limit: 429 with `Retry-After`, nothing stored, no e-mail.
 
 use coopreg_shared::lifecycle::{self, ContactRecord, NewDomain, WEB_RESELLER};
+use coopreg_shared::limits::{check_quotas, Burst};
 use coopreg_shared::model::ContactInfo;
 use coopreg_shared::validate::order::MAX_ORDER_BYTES;
+use coopreg_shared::validate::reserved::{is_reserved, reserved_message};
 use coopreg_shared::validate::{validate_domain_name, validate_order_json};
 use coopreg_shared::{ErrorCode, Problem, Problems};
 use serde::Serialize;
 use worker::{Context, Env, Request, Response, Result};
 
 use crate::letters::human_time;
-use crate::{apply, clock, crypto, http, store};
+use crate::store::UsageOf;
+use crate::{apply, clock, crypto, http, limits, store};
 
 const IDEMPOTENCY_KEY_MAX: usize = 128;
 
@@ -141,6 +149,9 @@ async fn replay(db: &worker::D1Database, order: &OrderRow, request_hash: &str) -
 
 /// `POST /api/v1/orders`.
 pub async fn create(mut req: Request, env: &Env, ctx: &Context) -> Result<Response> {
+    if let Some(over) = limits::burst(env, &req, Burst::Orders).await? {
+        return http::over_limit(&over);
+    }
     let body = match read_body(&mut req, MAX_ORDER_BYTES).await? {
         Ok(body) => body,
         Err(response) => return Ok(response),
@@ -149,14 +160,16 @@ pub async fn create(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
         Ok(key) => key,
         Err(problems) => return http::problems(&problems),
     };
-    accept(body, key, env, ctx).await
+    accept(body, key, limits::client_ip(&req), env, ctx).await
 }
 
 /// Records an order from its JSON body: the one path of the JSON API and the plain form.
-/// Answers 201 with [`Created`], 200 for a retry, or the core's problems.
+/// `client_ip` is kept with the eligibility certification. Answers 201 with [`Created`], 200
+/// for a retry, 429 over a quota of the owner's address, or the core's problems.
 pub async fn accept(
     body: Vec<u8>,
     key: Option<String>,
+    client_ip: Option<String>,
     env: &Env,
     ctx: &Context,
 ) -> Result<Response> {
@@ -194,9 +207,23 @@ pub async fn accept(
     // registrant, or another write of the owner since it was read) is decided again on what is
     // stored now; a few rounds settle any realistic contention, after that the client retries.
     let mut retries_left = 3;
+    let limits = limits::configured(env);
     let (order_id, outcome) = loop {
-        let (stored_owner, owner_domains, existing) =
-            store::registration_context(&db, &handles[0], &order.domain.ascii).await?;
+        let store::RegistrationContext {
+            owner: stored_owner,
+            owner_domains,
+            existing,
+            usage,
+            allocation,
+        } = store::registration_context(
+            &db,
+            &handles[0],
+            &order.domain.ascii,
+            UsageOf::Address(&order.contacts.owner.email),
+            order.allocation_token.as_deref(),
+            now,
+        )
+        .await?;
         let owner_is_new = stored_owner.is_none();
         let owner = stored_owner.unwrap_or_else(|| {
             ContactRecord::new(&handles[0], WEB_RESELLER, order.contacts.owner.clone(), now)
@@ -210,6 +237,9 @@ pub async fn accept(
             billing: handles[3].clone(),
             nameservers: order.nameservers.clone(),
             transfer_lock: false,
+            criterion: Some(order.eligibility),
+            client_ip: client_ip.clone(),
+            allocation,
         };
         let random = crypto::random_bytes::<32>()?;
         let outcome = match lifecycle::register(
@@ -224,6 +254,10 @@ pub async fn accept(
             Ok(outcome) => outcome,
             Err(problems) => return http::problems(&problems),
         };
+        if let Err(over) = check_quotas(&outcome, &order.contacts.owner.email, &usage, &limits, now)
+        {
+            return http::over_limit(&over);
+        }
 
         let mut statements = Vec::new();
         // A name freed by the projection and registered again: remove the old row only if it is
@@ -269,6 +303,13 @@ pub async fn accept(
             if lost_race && retries_left > 0 {
                 retries_left -= 1;
                 continue;
+            }
+            if store::is_allocation_token_reuse(&error) {
+                return http::problem(
+                    ErrorCode::AllocationTokenInvalid,
+                    "allocation_token",
+                    "This allocation token was used a moment ago: each token registers its name once.",
+                );
             }
             if store::is_unique_violation(&error, "domains.name") {
                 return http::problem(
@@ -322,6 +363,16 @@ struct Verification {
     expires_at: Option<String>,
 }
 
+/// The approval request of a web order under an already verified registrant.
+#[derive(Serialize)]
+struct ApprovalView {
+    /// `pending` while the link works, `expired` after.
+    state: &'static str,
+    email_masked: String,
+    sent_at: String,
+    expires_at: String,
+}
+
 #[derive(Serialize)]
 struct HistoryEntry {
     at: String,
@@ -341,6 +392,9 @@ struct Status<'a> {
     epp_statuses: Vec<&'static str>,
     owner_handle: &'a str,
     verification: Verification,
+    approval: Option<ApprovalView>,
+    /// When an unconfirmed web order is deleted if it stays unconfirmed.
+    delete_at: Option<String>,
     period: u32,
     created_at: String,
     expires_at: String,
@@ -449,6 +503,24 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
             expires_at: None,
         },
     };
+    let approval = projected
+        .as_ref()
+        .and_then(|domain| domain.approval.as_ref())
+        .map(|approval| ApprovalView {
+            state: if now < approval.token_expires_at {
+                "pending"
+            } else {
+                "expired"
+            },
+            email_masked: mask_email(&approval.email),
+            sent_at: iso(approval.token_issued_at),
+            expires_at: iso(approval.token_expires_at),
+        });
+    let delete_at = projected
+        .as_ref()
+        .filter(|domain| domain.is_unconfirmed_web_order())
+        .and_then(|domain| domain.unconfirmed_deletion_at())
+        .map(iso);
     let next_step = next_step(projected.as_ref(), owner_projection.as_ref(), now);
     http::json(
         200,
@@ -465,6 +537,8 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
             epp_statuses: epp,
             owner_handle: owner.as_ref().map_or("", |owner| owner.handle.as_str()),
             verification,
+            approval,
+            delete_at,
             period,
             created_at: created,
             expires_at: expires,
@@ -506,19 +580,33 @@ fn next_step(
     let email = owner
         .map(|owner| mask_email(&owner.info.email))
         .unwrap_or_default();
+    let deleted_unless = match domain.unconfirmed_deletion_at() {
+        Some(at) if domain.is_unconfirmed_web_order() => format!(
+            " Unless it is confirmed first, the registration is deleted on {} and the name becomes free.",
+            human_time(at)
+        ),
+        _ => String::new(),
+    };
     match (&domain.state, owner.map(|owner| &owner.verification)) {
+        (DomainState::Processing, _) if domain.approval.as_ref().is_some_and(|a| a.token_expires_at > now) => {
+            let (to, expires) = domain.approval.as_ref().map_or((String::new(), now), |a| (mask_email(&a.email), a.token_expires_at));
+            format!(
+                "The registrant is already verified, so an approval request was sent to its address {to}; it expires on {}. Open it and approve to activate the domain (or decline to release the name).",
+                human_time(expires)
+            )
+        }
         (DomainState::Processing, Some(Verification::Pending { token_expires_at, .. })) if *token_expires_at > now => format!(
             "A verification link was sent to {email}; it expires on {}. Open it and confirm your eligibility to activate the domain.",
             human_time(*token_expires_at)
         ),
         (DomainState::Processing, _) => "Waiting for the registrant's verification.".to_string(),
         (DomainState::Active, _) => format!("The domain is active until {}.", human_time(domain.expires)),
-        (DomainState::Held { reason: HoldReason::Timeout, .. }, _) => {
-            "The domain is on hold because the verification link was not answered in 15 days. Ask for a new link and confirm to lift the hold.".to_string()
-        }
-        (DomainState::Held { reason: HoldReason::Declined, .. }, _) => {
-            "The registrant declined the registration; the domain is on hold.".to_string()
-        }
+        (DomainState::Held { reason: HoldReason::Timeout, .. }, _) => format!(
+            "The domain is on hold because the link we sent was not answered in 15 days. Ask for a new link and answer it to lift the hold.{deleted_unless}"
+        ),
+        (DomainState::Held { reason: HoldReason::Declined, .. }, _) => format!(
+            "The registrant declined the registration; the domain is on hold.{deleted_unless}"
+        ),
         (DomainState::Held { reason: HoldReason::Rejected, delete_at, .. }, _) => match delete_at {
             Some(at) => format!("The registry found the registrant not eligible; the domain is on hold and will be deleted on {} unless released.", human_time(*at)),
             None => "The registry found the registrant not eligible; the domain is on hold.".to_string(),
@@ -533,8 +621,12 @@ fn next_step(
     }
 }
 
-/// `POST /api/v1/orders/{id}/resend`: a new verification link for the order's owner.
-pub async fn resend(id: &str, env: &Env, ctx: &Context) -> Result<Response> {
+/// `POST /api/v1/orders/{id}/resend`: a new link for the order: its approval request when
+/// one is under way, else the owner's verification (the core's `resend_link`).
+pub async fn resend(req: &Request, id: &str, env: &Env, ctx: &Context) -> Result<Response> {
+    if let Some(over) = limits::burst(env, req, Burst::Resend).await? {
+        return http::over_limit(&over);
+    }
     let db = store::db(env)?;
     if !valid_order_id(id) {
         return http::problem(
@@ -570,21 +662,37 @@ pub async fn resend(id: &str, env: &Env, ctx: &Context) -> Result<Response> {
     let now = clock::now(&db).await?;
     let domains = store::domains_owned_by(&db, &owner.handle).await?;
     let random = crypto::random_bytes::<32>()?;
-    match lifecycle::request_new_link(&owner, &domains, lifecycle::Actor::Registrant, &random, now)
-    {
-        Ok(outcome) => {
-            apply::outcome(env, ctx, &db, &outcome, now).await?;
-            http::json(
-                202,
-                &serde_json::json!({ "sent_to": mask_email(&owner.info.email) }),
-            )
-        }
-        Err(problems) => http::problems(&problems),
+    let outcome = match lifecycle::resend_link(
+        &owner,
+        &domains,
+        &order.domain,
+        lifecycle::Actor::Registrant,
+        &random,
+        now,
+    ) {
+        Ok(outcome) => outcome,
+        Err(problems) => return http::problems(&problems),
+    };
+    let Some(sent_to) = outcome.emails().next().map(|email| email.to.clone()) else {
+        return http::internal(
+            "resend",
+            &worker::Error::RustError("a new link without its e-mail".into()),
+        );
+    };
+    let usage = store::address_usage(&db, UsageOf::Address(&sent_to), now).await?;
+    if let Err(over) = check_quotas(&outcome, &sent_to, &usage, &limits::configured(env), now) {
+        return http::over_limit(&over);
     }
+    apply::outcome(env, ctx, &db, &outcome, now).await?;
+    http::json(202, &serde_json::json!({ "sent_to": mask_email(&sent_to) }))
 }
 
-/// `GET /api/v1/availability?domain=...&idn_language=...`.
+/// `GET /api/v1/availability?domain=...&idn_language=...`: free, taken, or reserved by the
+/// registry.
 pub async fn availability(req: &Request, env: &Env) -> Result<Response> {
+    if let Some(over) = limits::burst(env, req, Burst::Availability).await? {
+        return http::over_limit(&over);
+    }
     let url = req.url()?;
     let mut domain_param = None;
     let mut language = None;
@@ -622,12 +730,16 @@ pub async fn availability(req: &Request, env: &Env) -> Result<Response> {
         }
         None => false,
     };
+    let reserved = !taken && is_reserved(&name);
     let mut body = serde_json::json!({
         "domain": { "ascii": name.ascii, "unicode": name.unicode },
-        "available": !taken,
+        "available": !taken && !reserved,
+        "reserved": reserved,
     });
     if taken {
         body["reason"] = "This name is already registered or being registered.".into();
+    } else if reserved {
+        body["reason"] = reserved_message(&name).into();
     }
     http::json(200, &body)
 }

@@ -1,8 +1,10 @@
 //! `POST /register`: the registration form without JavaScript. Translates the plain form
 //! fields (contract at the top of `web-ui/static/index.html`) into the order JSON and takes
 //! the same path as `POST /api/v1/orders`; success redirects to the order page, problems are
-//! listed on a page with the field each concerns.
+//! listed on a page with the field each concerns; over a limit, a page says so in words (429).
 
+use coopreg_shared::limits::{Burst, OverLimit};
+use coopreg_shared::Problems;
 use serde_json::{json, Map, Value};
 use worker::{Context, Env, Request, Response, Result};
 
@@ -93,10 +95,14 @@ pub fn order_from_form(pairs: &[(String, String)]) -> Value {
         "contacts": contacts,
         "nameservers": nameservers,
         "eligibility": { "criterion": get("criterion"), "certified": get("certified") == "on" },
+        "allocation_token": get("allocation_token"),
     })
 }
 
 pub async fn submit(mut req: Request, env: &Env, ctx: &Context) -> Result<Response> {
+    if let Some(over) = crate::limits::burst(env, &req, Burst::Orders).await? {
+        return crate::pages::over_limit(&over);
+    }
     let body = match super::orders::read_body(&mut req, coopreg_shared::validate::order::MAX_ORDER_BYTES).await? {
         Ok(body) => body,
         Err(_) => return page(413, "Too large", "<section class=\"card\"><h1>The form is too large</h1><p>Please shorten the values and try again.</p></section>"),
@@ -105,9 +111,23 @@ pub async fn submit(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
     let order = order_from_form(&pairs);
     let json =
         serde_json::to_vec(&order).map_err(|error| worker::Error::RustError(error.to_string()))?;
-    let mut response = super::orders::accept(json, None, env, ctx).await?;
+    let client_ip = crate::limits::client_ip(&req);
+    let mut response = super::orders::accept(json, None, client_ip, env, ctx).await?;
     let status = response.status_code();
     let answer: Value = response.json().await.unwrap_or(Value::Null);
+    if status == 429 {
+        // The quota's own words, on a page.
+        let problems: Problems = serde_json::from_value(answer).unwrap_or_default();
+        let retry_after = response
+            .headers()
+            .get("retry-after")?
+            .and_then(|value| value.parse::<u32>().ok())
+            .unwrap_or(crate::limits::BURST_PERIOD);
+        return crate::pages::over_limit(&OverLimit {
+            problems,
+            retry_after,
+        });
+    }
     if status == 201 || status == 200 {
         let location = answer["status_url"].as_str().unwrap_or("/");
         let mut redirect = Response::empty()?.with_status(303);

@@ -4,6 +4,7 @@
 //! history.
 
 use coopreg_shared::lifecycle::{Actor, Decision};
+use coopreg_shared::limits::Burst;
 use coopreg_shared::{ErrorCode, Problem, Problems};
 use worker::{Context, Env, Request, Response, Result};
 
@@ -105,6 +106,10 @@ pub async fn decision(
             .set("www-authenticate", "Basic realm=\"coop registry staff\"")?;
         return Ok(response);
     };
+    // Every Basic-authenticated call is a staff login: burst-limited per client IP address.
+    if let Some(over) = crate::limits::burst(env, &req, Burst::StaffLogin).await? {
+        return http::over_limit(&over);
+    }
     let account =
         match auth::check_password(&db, AccountKind::Staff, &login, &password, now).await? {
             Ok(account) => account,

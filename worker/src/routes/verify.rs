@@ -4,23 +4,25 @@
 //! link when this one has expired. Used, replaced, expired and unknown links get a clear page.
 
 use coopreg_shared::lifecycle::{self, Actor, ContactRecord, DomainState, Verification};
+use coopreg_shared::limits::{check_quotas, Burst};
 use coopreg_shared::validate::EligibilityCriterion;
 use coopreg_shared::ErrorCode;
-use worker::{Context, Env, Response, Result};
+use worker::{Context, Env, Request, Response, Result};
 
 use crate::letters::human_time;
-use crate::pages::{escape, page};
-use crate::{apply, clock, crypto, store};
+use crate::pages::{escape, over_limit, page};
+use crate::store::UsageOf;
+use crate::{apply, clock, crypto, limits, store};
 
 /// Tokens are 22 URL-safe base64 characters; anything else is not one of ours.
-fn plausible(token: &str) -> bool {
+pub fn plausible(token: &str) -> bool {
     (16..=64).contains(&token.len())
         && token
             .bytes()
             .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
 }
 
-fn invalid_page() -> Result<Response> {
+pub fn invalid_page() -> Result<Response> {
     page(
         410,
         "Link not valid",
@@ -31,16 +33,19 @@ fn invalid_page() -> Result<Response> {
     )
 }
 
-fn expired_page(token: &str, expired_at: i64) -> Result<Response> {
+/// The page of an expired link of `/{path}/{token}` (`verify` or `approve`), with a button
+/// for a new one (the old link proves the mailbox).
+pub fn expired_page(path: &str, token: &str, expired_at: i64) -> Result<Response> {
     page(
         410,
         "Link expired",
         &format!(
             "<section class=\"card\"><h1>This link has expired</h1>\
-             <p>It stopped working on {}. Registrations waiting for it are on hold until you confirm.</p>\
-             <form method=\"post\" action=\"/verify/{}/resend\"><button class=\"btn\" type=\"submit\">Send me a new link</button></form>\
+             <p>It stopped working on {}. Registrations waiting for it are on hold until you answer.</p>\
+             <form method=\"post\" action=\"/{}/{}/resend\"><button class=\"btn\" type=\"submit\">Send me a new link</button></form>\
              </section>",
             escape(&human_time(expired_at)),
+            escape(path),
             escape(token)
         ),
     )
@@ -75,7 +80,7 @@ pub async fn show(token: &str, env: &Env) -> Result<Response> {
         return invalid_page();
     };
     if now >= token_expires_at {
-        return expired_page(token, token_expires_at);
+        return expired_page("verify", token, token_expires_at);
     }
     let db = store::db(env)?;
     let domains = store::domains_owned_by(&db, &contact.handle).await?;
@@ -154,7 +159,7 @@ pub async fn answer(token: &str, answer: Answer, env: &Env, ctx: &Context) -> Re
         Err(problems) => {
             return match problems.errors.first().map(|problem| problem.code) {
                 Some(ErrorCode::TokenExpired) => {
-                    expired_page(token, contact.token_expires_at().unwrap_or(now))
+                    expired_page("verify", token, contact.token_expires_at().unwrap_or(now))
                 }
                 _ => invalid_page(),
             };
@@ -191,8 +196,12 @@ pub async fn answer(token: &str, answer: Answer, env: &Env, ctx: &Context) -> Re
     }
 }
 
-/// A new link, by the holder of an expired one (the old link proves the mailbox).
-pub async fn resend(token: &str, env: &Env, ctx: &Context) -> Result<Response> {
+/// A new link, by the holder of an expired one (the old link proves the mailbox). Limited
+/// like every new link: a burst per client IP, and the quota of the address.
+pub async fn resend(req: &Request, token: &str, env: &Env, ctx: &Context) -> Result<Response> {
+    if let Some(over) = limits::burst(env, req, Burst::Resend).await? {
+        return over_limit(&over);
+    }
     let (contact, now) = match contact_for(env, token).await? {
         Ok(found) => found,
         Err(response) => return Ok(response),
@@ -202,22 +211,39 @@ pub async fn resend(token: &str, env: &Env, ctx: &Context) -> Result<Response> {
     let random = crypto::random_bytes::<32>()?;
     match lifecycle::request_new_link(&contact, &domains, Actor::Registrant, &random, now) {
         Ok(outcome) => {
+            let address = &contact.info.email;
+            let usage = store::address_usage(&db, UsageOf::Address(address), now).await?;
+            if let Err(over) =
+                check_quotas(&outcome, address, &usage, &limits::configured(env), now)
+            {
+                return over_limit(&over);
+            }
             apply::outcome(env, ctx, &db, &outcome, now).await?;
-            page(200, "New link sent", "<section class=\"card\"><h1>A new link is on its way</h1><p>Check your mailbox and open the newest e-mail from the .coop registry. Earlier links no longer work.</p></section>")
+            new_link_sent_page()
         }
-        Err(problems) => page(
-            409,
-            "No new link",
-            &format!(
-                "<section class=\"card\"><h1>No new link was sent</h1><p>{}</p></section>",
-                escape(
-                    &problems
-                        .errors
-                        .first()
-                        .map(|problem| problem.message.clone())
-                        .unwrap_or_default()
-                )
-            ),
-        ),
+        Err(problems) => no_new_link_page(&problems),
     }
+}
+
+/// The page after a new link was sent (verification or approval).
+pub fn new_link_sent_page() -> Result<Response> {
+    page(200, "New link sent", "<section class=\"card\"><h1>A new link is on its way</h1><p>Check your mailbox and open the newest e-mail from the .coop registry. Earlier links no longer work.</p></section>")
+}
+
+/// The page when no new link could be sent, with the core's reason.
+pub fn no_new_link_page(problems: &coopreg_shared::Problems) -> Result<Response> {
+    page(
+        409,
+        "No new link",
+        &format!(
+            "<section class=\"card\"><h1>No new link was sent</h1><p>{}</p></section>",
+            escape(
+                &problems
+                    .errors
+                    .first()
+                    .map(|problem| problem.message.clone())
+                    .unwrap_or_default()
+            )
+        ),
+    )
 }

@@ -256,3 +256,28 @@ fn json_text() {
         ErrorCode::BodyTooLarge
     );
 }
+
+#[test]
+fn the_allocation_token_is_optional_and_checked_when_given() {
+    for absent in [json!("__remove__"), Value::Null, json!(""), json!("  ")] {
+        let order = validate_order(&set(&["allocation_token"], absent.clone())).unwrap();
+        assert_eq!(order.allocation_token, None, "{absent}");
+    }
+    let order = validate_order(&set(
+        &["allocation_token"],
+        json!(" AbCdEfGhIjKlMnOpQrStUv "),
+    ))
+    .unwrap();
+    assert_eq!(
+        order.allocation_token.as_deref(),
+        Some("AbCdEfGhIjKlMnOpQrStUv")
+    );
+    assert_eq!(
+        problems_of(&set(&["allocation_token"], json!("not a token!"))),
+        vec![("allocation_token".to_string(), ErrorCode::InvalidValue)]
+    );
+    assert_eq!(
+        problems_of(&set(&["allocation_token"], json!(42))),
+        vec![("allocation_token".to_string(), ErrorCode::WrongType)]
+    );
+}

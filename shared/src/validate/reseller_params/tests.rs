@@ -419,3 +419,31 @@ fn modify_domain_nameserver_changes() {
         Some("NAMESERVER0".to_string())
     );
 }
+
+#[test]
+fn add_domain_carries_an_allocation_token() {
+    let request = validate_reseller_add_domain(&with(
+        good_domain(),
+        "X-ALLOCATION-TOKEN",
+        Some("AbCdEfGhIjKlMnOpQrStUv"),
+    ))
+    .unwrap();
+    assert_eq!(
+        request.allocation_token.as_deref(),
+        Some("AbCdEfGhIjKlMnOpQrStUv")
+    );
+    assert_eq!(
+        validate_reseller_add_domain(&good_domain())
+            .unwrap()
+            .allocation_token,
+        None
+    );
+    assert_eq!(
+        codes(validate_reseller_add_domain(&with(
+            good_domain(),
+            "X-ALLOCATION-TOKEN",
+            Some("x y")
+        ))),
+        vec![("X-ALLOCATION-TOKEN".to_string(), ErrorCode::InvalidValue)]
+    );
+}
