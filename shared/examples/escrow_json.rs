@@ -59,6 +59,7 @@ fn main() {
             "reseller": d.reseller,
             "created": d.created,
             "expires": d.expires,
+            "certification": d.certification,
             "nameservers": d.nameservers,
         })).collect::<Vec<_>>(),
     });
