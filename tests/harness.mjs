@@ -65,9 +65,10 @@ let derivedConfigs = 0;
  * limit is static configuration (`simple = { limit, period }`), so a test that wants other
  * limits runs a copy; it is written beside the original so that its relative paths hold.
  */
-function deriveConfig(config, rateLimits) {
+function deriveConfig(config, rateLimits, main) {
   const source = readFileSync(join(ROOT, config), "utf8");
-  const text = source.replace(
+  const withMain = main ? source.replace(/^main = ".*"$/m, `main = ${JSON.stringify(main)}`) : source;
+  const text = withMain.replace(
     /(\[\[ratelimits\]\]\s*\nname = "(\w+)"[^\n]*\nnamespace_id = "[^"]*"\s*\nsimple = \{ limit = )(\d+)/g,
     (_, head, name) => `${head}${rateLimits[name] ?? LENIENT}`,
   );
@@ -85,15 +86,18 @@ function deriveConfig(config, rateLimits) {
  * Limits (issue 11): by default the burst limits of `[[ratelimits]]` and the quotas of
  * `[vars]` are lenient, so tests that are not about them never meet them; `rateLimits`
  * ({ BINDING: limit }) sets chosen bursts (others lenient), and `lenientLimits: false` runs the
- * configuration exactly as committed.
+ * configuration exactly as committed. `main` runs another build of the worker (the production
+ * build in build/worker-production); `ready(status)` says which /health status means started
+ * (200 unless given: the production guard answers 503).
  */
-export async function startWorker({ vars = {}, config, state: reuseState, rateLimits, lenientLimits = true } = {}) {
-  if (!existsSync(join(ROOT, "build", "worker", "index.js"))) {
-    throw new Error("build/worker is missing: run scripts/build.sh first");
+export async function startWorker({ vars = {}, config, state: reuseState, rateLimits, lenientLimits = true, main,
+  ready = (status) => status === 200 } = {}) {
+  if (!existsSync(join(ROOT, dirname(main ?? "build/worker/entry.mjs"), "index.js"))) {
+    throw new Error(`${dirname(main ?? "build/worker/entry.mjs")} is missing: run scripts/build.sh first`);
   }
   // `state` reuses another worker's database (a restart); the last user removes it.
   const state = reuseState ?? mkdtempSync(join(tmpdir(), "coopreg-test-"));
-  const derived = lenientLimits || rateLimits ? deriveConfig(config ?? "wrangler.toml", rateLimits ?? {}) : null;
+  const derived = lenientLimits || rateLimits || main ? deriveConfig(config ?? "wrangler.toml", rateLimits ?? {}, main) : null;
   const configArgs = derived ? ["--config", derived] : config ? ["--config", join(ROOT, config)] : [];
   if (lenientLimits) vars = { ...LENIENT_VARS, ...vars };
   const port = await freePort();
@@ -136,7 +140,7 @@ export async function startWorker({ vars = {}, config, state: reuseState, rateLi
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
     try {
       const response = await fetch(`${url}/health`);
-      if (response.ok) break;
+      if (ready(response.status)) break;
     } catch { /* not up yet */ }
     if (Date.now() > deadline) { await stop(); throw new Error(`wrangler dev did not become ready:\n${output}`); }
     await new Promise((resolve) => setTimeout(resolve, 200));
