@@ -523,6 +523,24 @@ def test_check_domains_per_item():
     assert column(r, "COLUMN") == ["domaincheck", "domainchecktime"], r.getPlain()
 
 
+def test_reserved_names_are_not_available():
+    need("contact")
+    cl = r1()
+    expect(call(cl, "CheckDomain", DOMAIN="nic.coop"), 211, "Domain name not available; reserved")
+    r = call(cl, "CheckDomains", DOMAIN=["whois.coop", "free-%s.coop" % RUN])
+    expect(r, 200)
+    checks = column(r, "DOMAINCHECK")
+    assert checks[0].startswith("211") and checks[0].endswith("reserved"), checks
+    assert checks[1].startswith("210"), checks
+    # Without the allocation token staff issue for it, a reserved name is refused; a token
+    # that is not one of the registry's is refused too.
+    expect(add_domain(cl, "www.coop", Flow.contact), 549, "reserved")
+    expect(add_domain(cl, "www.coop", Flow.contact, **{"X-ALLOCATION-TOKEN": "A" * 22}), 531,
+           "allocation token")
+    expect(add_domain(cl, "www.coop", Flow.contact, **{"X-ALLOCATION-TOKEN": "bad token"}), 541,
+           "X-ALLOCATION-TOKEN")
+
+
 # --- tests: renew ---------------------------------------------------------------------------------
 
 
@@ -817,6 +835,7 @@ TESTS = [
     test_verified_owner_registers_at_once,
     test_idn_domain_utf8,
     test_check_domains_per_item,
+    test_reserved_names_are_not_available,
     test_renew_processing_552,
     test_renew_with_expiration_and_repeat_refused,
     test_renew_errors,
