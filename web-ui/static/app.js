@@ -151,6 +151,8 @@ function dropServerProblems(el) {
   const f = el.closest('[data-field]');
   if (!f || !serverProblems.length) return;
   serverProblems = serverProblems.filter((p) => fieldFor(form, p.field) !== f);
+  // A reserved name is answered on the domain; the token is what changes that answer.
+  if (el.name === 'allocation_token') serverProblems = serverProblems.filter((p) => p.code !== 'name_reserved');
 }
 
 // ---------------------------------------------------------------- domain: A-label, IDN, availability
