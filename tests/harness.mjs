@@ -2,13 +2,14 @@
 // file, on a free port with a fresh database, and always stops it: on `after`, on process
 // exit and on signals, also when a test fails.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after } from "node:test";
 import { Agent, setGlobalDispatcher } from "undici";
+import { deriveConfig, LENIENT_VARS } from "../scripts/derive-config.mjs";
 
 // The synchronous `d1()` helper blocks Node's event loop for a second or two; a kept-alive
 // socket the server closed meanwhile would then be reused and fail ("fetch failed"). Tests
@@ -51,40 +52,14 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => { stopAll(); process.exit(130); });
 }
 
-/** Limits high enough that a test which is not about them never meets them. */
-const LENIENT = 100000;
-const LENIENT_VARS = {
-  LINK_EMAILS_PER_ADDRESS_PER_DAY: String(LENIENT),
-  UNCONFIRMED_WEB_ORDERS_PER_ADDRESS: String(LENIENT),
-};
-let derivedConfigs = 0;
-
-/**
- * A copy of the wrangler configuration `config` (relative to ROOT) whose `[[ratelimits]]`
- * bindings count to `rateLimits[name]`, or to LENIENT for those not named. The binding's
- * limit is static configuration (`simple = { limit, period }`), so a test that wants other
- * limits runs a copy; it is written beside the original so that its relative paths hold.
- */
-function deriveConfig(config, rateLimits, main) {
-  const source = readFileSync(join(ROOT, config), "utf8");
-  const withMain = main ? source.replace(/^main = ".*"$/m, `main = ${JSON.stringify(main)}`) : source;
-  const text = withMain.replace(
-    /(\[\[ratelimits\]\]\s*\nname = "(\w+)"[^\n]*\nnamespace_id = "[^"]*"\s*\nsimple = \{ limit = )(\d+)/g,
-    (_, head, name) => `${head}${rateLimits[name] ?? LENIENT}`,
-  );
-  derivedConfigs += 1;
-  const file = join(dirname(join(ROOT, config)), `.test-wrangler-${process.pid}-${derivedConfigs}.toml`);
-  writeFileSync(file, text);
-  return file;
-}
-
 /**
  * Starts a worker and registers its stop with `after`. Returns
  * { url, stop, d1(sql) → rows, log() → text }.
  * Needs `scripts/build.sh` to have run (the test command does it).
  *
  * Limits (issue 11): by default the burst limits of `[[ratelimits]]` and the quotas of
- * `[vars]` are lenient, so tests that are not about them never meet them; `rateLimits`
+ * `[vars]` are lenient (scripts/derive-config.mjs), so tests that are not about them never
+ * meet them; `rateLimits`
  * ({ BINDING: limit }) sets chosen bursts (others lenient), and `lenientLimits: false` runs the
  * configuration exactly as committed. `main` runs another build of the worker (the production
  * build in build/worker-production); `ready(status)` says which /health status means started
@@ -97,7 +72,8 @@ export async function startWorker({ vars = {}, config, state: reuseState, rateLi
   }
   // `state` reuses another worker's database (a restart); the last user removes it.
   const state = reuseState ?? mkdtempSync(join(tmpdir(), "coopreg-test-"));
-  const derived = lenientLimits || rateLimits || main ? deriveConfig(config ?? "wrangler.toml", rateLimits ?? {}, main) : null;
+  const derived = lenientLimits || rateLimits || main
+    ? deriveConfig(join(ROOT, config ?? "wrangler.toml"), { rateLimits, main }) : null;
   const configArgs = derived ? ["--config", derived] : config ? ["--config", join(ROOT, config)] : [];
   if (lenientLimits) vars = { ...LENIENT_VARS, ...vars };
   const port = await freePort();

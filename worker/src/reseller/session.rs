@@ -6,8 +6,9 @@
 //! `StatusAccount` answers who is logged in (a connectivity check).
 //!
 //! Errors: `530 Authentication failed` (wrong password, unknown or ended session),
-//! `421` after too many failed logins (checked by [`crate::auth`] before the dispatcher gets
-//! here).
+//! `421` after too many failed logins of the account ([`crate::auth`]) or too many logins
+//! from the client's address in a minute ([`crate::limits`]), both checked before the
+//! dispatcher gets here.
 
 use coopreg_shared::reseller::response::{format_datetime, prop};
 use coopreg_shared::reseller::{Credentials, Response};
