@@ -286,9 +286,9 @@ test("cron: the daily job runs once a day (zone on one run, deposit on the next,
   assert.equal(clock.status, 200);
   await runCron(url);
   assert.ok((await zones()).checked > before.zones.checked, "zone checked on the new day");
-  assert.equal(deposits(), before.deposits);
+  assert.equal(await deposits(), before.deposits);
   await runCron(url);
-  assert.equal(deposits(), before.deposits + 1);
+  assert.equal(await deposits(), before.deposits + 1);
   await runCron(url);
-  assert.equal(deposits(), before.deposits + 1);
+  assert.equal(await deposits(), before.deposits + 1);
 });
