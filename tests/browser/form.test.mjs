@@ -73,7 +73,7 @@ async function inlineError(page, selector) {
   return page.$eval(selector, (el) => {
     const holder = el.closest('fieldset[data-field]') && el.type === 'radio' ? el.closest('fieldset[data-field]') : el;
     const ids = (holder.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
-    const text = ids.map((id) => document.getElementById(id)).filter((e) => e && e.classList.contains('field-errors'))
+    const text = ids.map((id) => document.getElementById(id)).filter((e) => e?.classList.contains('field-errors'))
       .map((e) => e.textContent.trim()).join(' ');
     return { invalid: el.getAttribute('aria-invalid') === 'true', text };
   });
@@ -185,7 +185,7 @@ async function pressVerificationButton(page, name) {
 /** Presses Tab until `selector` has focus; fails if it is not reached within `max` presses. */
 async function tabTo(page, selector, max = 60) {
   for (let i = 0; i < max; i += 1) {
-    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
     await page.keyboard.press('Tab');
   }
   assert.fail(`Tab never reached ${selector}`);

@@ -37,7 +37,7 @@ async function call(who, fields, { method = "POST", path = "/api/call.cgi" } = {
   const description = /^description = (.*)$/m.exec(text)?.[1];
   const props = {};
   for (const [, name, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm)) {
-    (props[name] ??= []).push(value);
+    props[name] = [...(props[name] ?? []), value];
   }
   return { code, description, props, text };
 }
