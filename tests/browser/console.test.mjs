@@ -5,7 +5,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { startWorker, ROOT } from "../harness.mjs";
 import { seed, contactRecord, domainRecord, createStaff } from "../registry_fixtures.mjs";
 
@@ -33,11 +33,7 @@ await seed(worker, {
   ],
 });
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 after(() => browser.close());
 after(() => { if (process.env.SHOW_WORKER_LOG) console.log(worker.log()); });
 const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });

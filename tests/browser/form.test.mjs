@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, domainToASCII } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { startWorker } from '../harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -20,8 +20,6 @@ const AXE = require.resolve('axe-core/axe.min.js');
 const worker = process.env.COOPREG_URL ? null : await startWorker();
 const BASE = (process.env.COOPREG_URL || worker.url).replace(/\/+$/, '');
 const SKIP = false;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -194,7 +192,7 @@ async function tabTo(page, selector, max = 60) {
 describe('coopreg pages in a browser', () => {
   before(async () => {
     if (SKIP) return;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async () => { if (browser) await browser.close(); });
 
