@@ -139,7 +139,9 @@ export async function startWorker({ vars = {}, config, state: reuseState, rateLi
  * - `d1Batch([sql | [sql, params], ...])` → the rows of each, in one transaction.
  * Rows look as `wrangler d1 execute --json` printed them (a BLOB as "[1, 2, 3]").
  * The worker writes to the same SQLite file from its own process, so a statement that meets
- * SQLITE_BUSY is tried again a few times with growing pauses.
+ * SQLITE_BUSY is tried again a few times with growing pauses. Miniflare's D1 answers that
+ * SQLITE_BUSY as "internal error; reference = …" (the cause goes only to workerd's log), so
+ * that answer counts as busy too.
  */
 function localD1(state, configPath) {
   const text = readFileSync(configPath, "utf8");
@@ -163,7 +165,7 @@ function localD1(state, configPath) {
         return await run((await open()).db);
       } catch (error) {
         const message = `${error?.message}${error?.cause?.message ?? ""}`;
-        if (attempt >= 6 || !/SQLITE_BUSY|database is locked/.test(message)) throw error;
+        if (attempt >= 6 || !/SQLITE_BUSY|database is locked|internal error; reference/.test(message)) throw error;
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }
     }
