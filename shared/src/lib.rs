@@ -12,14 +12,18 @@
 //! delegation zone file), [`escrow`] (the daily deposit) and [`changes`] (what changed
 //! between two deposits, for registrant review).
 
+pub mod accounts;
+pub mod callback;
 pub mod changes;
 pub mod error;
 pub mod escrow;
 pub mod lifecycle;
 pub mod limits;
 pub mod model;
+pub mod request_guard;
 pub mod reseller;
 pub mod rfc4180;
+pub mod spreadsheet;
 pub mod validate;
 pub mod zone;
 

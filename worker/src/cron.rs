@@ -27,6 +27,8 @@ pub async fn run(env: &Env) -> Result<()> {
         store_tick(env, &db, &outcome, now).await?;
     }
     mail::send_due(env, &db, now, 100).await?;
+    // Expired sessions and aged-out failed logins.
+    crate::throttle_store::prune(&db, now).await?;
     // The zone file, then the escrow deposit: each once a day, one per run.
     crate::outputs::daily(env, &db, now).await?;
     Ok(())

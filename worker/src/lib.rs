@@ -12,6 +12,7 @@ use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, Sc
 
 mod apply;
 mod auth;
+mod body;
 mod clock;
 mod console;
 mod cron;
@@ -28,6 +29,7 @@ mod reseller;
 mod routes;
 mod seal;
 mod store;
+mod throttle_store;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {

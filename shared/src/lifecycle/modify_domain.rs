@@ -138,6 +138,7 @@ pub fn modify_domain(
             from: state.clone(),
             to: state,
             reason: format!("changed: {}", changed.join(", ")),
+            note: None,
         };
         work.event(event);
     }

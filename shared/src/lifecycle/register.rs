@@ -62,6 +62,8 @@ pub struct NewDomain {
     pub client_ip: Option<String>,
     /// The allocation token the order carried, looked up.
     pub allocation: Allocation,
+    /// This registration's repository object id ([`super::new_roid`] of fresh random bytes).
+    pub roid: String,
 }
 
 /// Registers `order` for `reseller`. `owner` is the owner contact with `owner_domains`, the
@@ -139,6 +141,7 @@ pub fn register(
     let actor = Actor::Reseller(reseller.to_string());
     let domain = DomainRecord {
         name: order.name.clone(),
+        roid: order.roid.clone(),
         reseller: reseller.to_string(),
         owner: order.owner.clone(),
         admin: order.admin.clone(),
@@ -174,8 +177,13 @@ pub fn register(
         reason: format!(
             "registered for {} year(s); eligibility certified: {}{allocated}",
             order.period,
-            certification.describe()
+            certification.describe_public()
         ),
+        // The web client's address is for registry staff, not for the order page.
+        note: certification
+            .client_ip
+            .as_ref()
+            .map(|ip| format!("certified from {ip}")),
     });
     let expires_at = domain
         .approval
@@ -204,6 +212,7 @@ pub fn register(
             from: "PROCESSING".to_string(),
             to: "PROCESSING".to_string(),
             reason: "approval link sent to the registrant's address".to_string(),
+            note: None,
         });
     } else if !owner.is_verified() && !owner.has_outstanding_token(now) {
         issue_link(

@@ -68,6 +68,7 @@ fn new_web_domain() -> crate::lifecycle::DomainRecord {
         criterion: None,
         client_ip: None,
         allocation: Allocation::None,
+        roid: crate::lifecycle::new_roid(&[1; 10]),
     };
     let outcome =
         register(&order, WEB_RESELLER, &owner, &[], None, &[7; 32], NOW).expect("registers");

@@ -22,7 +22,7 @@
 //! Every POST checks the session and the `Origin` header (no cross-site forms); every change
 //! is stored with the outcome's history, which names the staff member (`staff:<id>`).
 
-mod session;
+pub(crate) mod session;
 mod view;
 
 use coopreg_shared::changes::ChangeReport;
@@ -77,7 +77,8 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
                 return login_refused(&over);
             }
             let form = form(&mut req).await?;
-            return login(&db, &form, now).await;
+            let client_ip = crate::limits::client_ip(&req);
+            return login(&db, &form, client_ip.as_deref(), now).await;
         }
         _ => {}
     }
@@ -147,8 +148,13 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             ),
         },
         (Method::Get, ["escrow", file]) => {
-            let id = file.strip_suffix(".csv").unwrap_or(file);
+            // `<id>.csv` is the deposit byte for byte; `<id>.safe.csv` the spreadsheet-safe copy.
+            let (id, safe) = match file.strip_suffix(".safe.csv") {
+                Some(id) => (id, true),
+                None => (file.strip_suffix(".csv").unwrap_or(file), false),
+            };
             match registry_store::deposit(&db, id).await? {
+                Some(row) if safe => outputs::escrow::download_safe(env, &row).await,
                 Some(row) => outputs::escrow::download(env, &row).await,
                 None => page(
                     404,
@@ -190,11 +196,11 @@ fn decode(segment: &str) -> String {
 
 type Form = Vec<(String, String)>;
 
+/// The form's fields; an oversized body (read no further than [`MAX_FORM_BYTES`]) gives none.
 async fn form(req: &mut Request) -> Result<Form> {
-    let bytes = req.bytes().await?;
-    if bytes.len() > MAX_FORM_BYTES {
+    let Ok(bytes) = crate::body::read_limited(req, MAX_FORM_BYTES).await? else {
         return Ok(Vec::new());
-    }
+    };
     Ok(form_urlencoded::parse(&bytes).into_owned().collect())
 }
 
@@ -283,15 +289,32 @@ fn login_refused(over: &OverLimit) -> Result<Response> {
     Ok(response)
 }
 
-async fn login(db: &D1Database, form: &Form, now: i64) -> Result<Response> {
+async fn login(
+    db: &D1Database,
+    form: &Form,
+    client_ip: Option<&str>,
+    now: i64,
+) -> Result<Response> {
     let login = query_value(form, "login").unwrap_or_default();
     let password = query_value(form, "password").unwrap_or_default();
-    match auth::check_password(db, AccountKind::Staff, login.trim(), &password, now).await? {
+    match auth::check_password(
+        db,
+        AccountKind::Staff,
+        login.trim(),
+        &password,
+        client_ip,
+        now,
+    )
+    .await?
+    {
         Ok(account) => {
             let (id, _) = auth::start_session(db, AccountKind::Staff, &account, now).await?;
             see_other("/staff/", Some(&session::set_cookie(&id)))
         }
-        Err(problem) => login_page(problem.code.http_status(), Some(&problem.message)),
+        Err(auth::Refused::Throttled(over)) => login_refused(&over),
+        Err(auth::Refused::Failed(problem)) => {
+            login_page(problem.code.http_status(), Some(&problem.message))
+        }
     }
 }
 
@@ -907,7 +930,8 @@ async fn outputs_page(db: &D1Database, staff: &Account, done: Option<&str>) -> R
         .iter()
         .map(|d| {
             format!(
-                "<tr><td><a href=\"/staff/escrow/{id}.csv\">{name}</a></td><td>{at}</td><td>{c}</td><td>{dm}</td>\
+                "<tr><td><a href=\"/staff/escrow/{id}.csv\">{name}</a> \
+                 (<a href=\"/staff/escrow/{id}.safe.csv\" title=\"Cells that a spreadsheet would run as formulas start with an apostrophe\">for spreadsheets</a>)</td><td>{at}</td><td>{c}</td><td>{dm}</td>\
                  <td>{ns}</td><td>{r}</td><td>{b}</td></tr>",
                 id = view::segment(&d.id),
                 name = escape(&d.id),

@@ -89,6 +89,7 @@ pub async fn add_domain(call: &Call<'_>) -> Result<Response> {
         criterion: order.eligibility_criterion,
         client_ip: None,
         allocation,
+        roid: lifecycle::new_roid(&crate::crypto::random_bytes::<10>()?),
     };
     let outcome = attempt!(lifecycle::register(
         &new_domain,

@@ -68,6 +68,7 @@ pub fn order(label: &str, owner: &str, period: u32) -> NewDomain {
         criterion: Some(crate::validate::EligibilityCriterion::CooperativeUnderLocalLaw),
         client_ip: None,
         allocation: Allocation::None,
+        roid: crate::lifecycle::new_roid(&[label.len() as u8; 10]),
     }
 }
 
