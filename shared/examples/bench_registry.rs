@@ -100,6 +100,7 @@ fn zone_domain(index: usize) -> ZoneDomain {
             language: None,
         },
         nameservers,
+        ds: Vec::new(),
         published: index % 10 != 9,
     }
 }
