@@ -5,7 +5,8 @@
 # <dir> holds the SQLite database (pdns.sqlite3), the pid file and the log. The zone `coop.` is
 # created on first start and signed by PowerDNS (`pdnsutil secure-zone`: live signing, NSEC3
 # off, keys in the database). The HTTP API listens on 127.0.0.1:<api-port> with the key given
-# (default "dev-pdns-key"); DNS on 127.0.0.1:<dns-port> (UDP and TCP).
+# (default "dev-pdns-key"); DNS on 127.0.0.1:<dns-port> (UDP and TCP). The packet and query
+# caches are off, so a change through the API is answered at once.
 # PowerDNS comes from Debian (pdns-server, pdns-backend-sqlite3), installed by scripts/setup.sh.
 set -euo pipefail
 cmd="${1:-}"; dir="${2:-}"
@@ -45,6 +46,11 @@ loglevel=4
 default-soa-content=ns1.coop. hostmaster.coop. 0 10800 3600 604800 300
 zone-cache-refresh-interval=0
 consistent-backends=yes
+# No caches: a hidden primary answers few queries, and an answer cached between the API's
+# cache purge and its commit could hide a change for up to a minute.
+cache-ttl=0
+negquery-cache-ttl=0
+query-cache-ttl=0
 CONF
     chmod 600 "$dir/pdns.conf"
     if [ ! -f "$db" ]; then

@@ -181,19 +181,16 @@ pub(crate) fn glue(
 }
 
 /// The changes that make the server's records at and under `domain` (the `(name, type)`
-/// pairs in `present`) equal `wanted`. NS and DS at the domain are deleted when not wanted
-/// even if `present` does not list them, so a push never depends on a stale listing.
+/// pairs in `present`, read just before) equal `wanted`. Nothing wanted and nothing present
+/// gives no change at all (no request is needed).
 pub fn changes_for(domain: &str, wanted: &[RrSet], present: &[(String, String)]) -> Vec<Change> {
     let wanted_keys: BTreeSet<(String, String)> = wanted.iter().map(RrSet::key).collect();
     let mut changes: Vec<Change> = wanted.iter().cloned().map(Change::Replace).collect();
-    let mut stale: BTreeSet<(String, String)> = present
+    let stale: BTreeSet<(String, String)> = present
         .iter()
         .filter(|(name, _)| is_within(name, domain))
         .cloned()
         .collect();
-    for rtype in [RrType::Ns, RrType::Ds] {
-        stale.insert((domain.to_string(), rtype.as_str().to_string()));
-    }
     for (name, rtype) in stale {
         if !wanted_keys.contains(&(name.clone(), rtype.clone())) {
             changes.push(Change::Delete { name, rtype });

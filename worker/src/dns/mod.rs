@@ -142,6 +142,9 @@ async fn push(env: &Env, db: &D1Database, owed: &[Owed], now: i64) -> Result<()>
             let present = api.names_under(&row.name).await?;
             changes.extend(changes_for(&row.name, &wanted, &present));
         }
+        if changes.is_empty() {
+            return Ok(());
+        }
         api.patch(&changes).await
     }
     .await;

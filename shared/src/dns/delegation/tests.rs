@@ -109,7 +109,6 @@ fn changes_replace_what_is_wanted_and_delete_the_rest() {
     assert_eq!(
         deletes,
         vec![
-            ("example.coop".to_string(), "DS".to_string()),
             ("ns1.example.coop".to_string(), "AAAA".to_string()),
             ("old.example.coop".to_string(), "A".to_string()),
         ]
@@ -118,7 +117,8 @@ fn changes_replace_what_is_wanted_and_delete_the_rest() {
     // Unpublished: only deletions.
     let gone = changes_for("example.coop", &[], &present);
     assert!(gone.iter().all(|c| matches!(c, Change::Delete { .. })));
-    assert_eq!(gone.len(), 4); // NS, DS, and the two glue sets present
+    assert_eq!(gone.len(), 3); // NS and the two glue sets present
+    assert_eq!(changes_for("example.coop", &[], &[]), vec![]);
 }
 
 #[test]
