@@ -132,6 +132,7 @@ fn escrow_domain(index: usize, day: u32) -> EscrowDomain {
         }),
         name: zone.name,
         nameservers: zone.nameservers,
+        ds_records: zone.ds,
     }
 }
 

@@ -3,7 +3,10 @@
 // pdns_server on free ports (scripts/pdns.sh); every answer is read with `dig`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startWorker, api, outbox, runCron } from "../harness.mjs";
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { startWorker, api, outbox, runCron, ROOT } from "../harness.mjs";
 import { order, uniqueLabel } from "../fixtures.mjs";
 import { createStaff, staffSession } from "../registry_fixtures.mjs";
 
@@ -123,6 +126,89 @@ test("register → not in DNS while PROCESSING → confirm → NS, glue, signed 
   await eventually("delegation gone on delete", () => !delegated(name));
   assert.match(dns.dig(name, "NS"), /status: NXDOMAIN/);
   assert.equal(pending(name).length, 0);
+});
+
+test("the zone file and the escrow deposit (format 1.2) carry the DS records", async () => {
+  const name = await activeDomain(uniqueLabel("out"));
+  await eventually("delegated", () => delegated(name));
+  const response = await session.request("/staff/run-daily", { method: "POST", headers: { accept: "application/json" } });
+  assert.equal(response.status, 200);
+  const report = await response.json();
+  const zone = await (await session.request("/staff/zone.txt")).text();
+  assert.ok(zone.includes(`${name}.\t3600\tIN\tDS\t${DS}\n`), "DS in the zone file");
+  assert.ok(zone.includes(`${name}.\t3600\tIN\tNS\tns1.${name}.\n`));
+  const deposit = await (await session.request(`/staff/escrow/${report.deposit.id}.csv`)).text();
+  assert.match(deposit, /^#deposit\r\ntld,id,type,watermark,version\r\ncoop,[^\r]*,1\.2\r\n/);
+  assert.match(deposit, /certified_ip,ds_records\r\n/);
+  const row = deposit.split("\r\n").find((line) => line.startsWith(`${name},`));
+  assert.ok(row.endsWith(`,${DS}`), row);
+  // The daily run also reconciled DNS: nothing to repair.
+  assert.equal(report.dns.error, null);
+  assert.equal(report.dns.missing + report.dns.differing + report.dns.extra, 0, JSON.stringify(report.dns));
+});
+
+// --- the reseller protocol's DNSSEC attributes ---------------------------------------------
+
+const reseller = "reseller-dns";
+const resellerPassword = JSON.parse(execFileSync("node", [join(ROOT, "scripts", "admin.mjs"), "create-reseller",
+  "--id", reseller, "--name", "DNS reseller", "--persist-to", worker.state], { cwd: ROOT }).toString().trim().split("\n").pop()).password;
+
+async function call(fields) {
+  const body = new URLSearchParams({ s_login: reseller, s_pw: resellerPassword, ...fields }).toString();
+  const text = await (await fetch(`${url}/api/call.cgi`, { method: "POST", body,
+    headers: { "content-type": "application/x-www-form-urlencoded" } })).text();
+  const props = {};
+  for (const [, key, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm)) (props[key] ??= []).push(value);
+  return { code: Number(/^code = (\d+)$/m.exec(text)?.[1]), description: /^description = (.*)$/m.exec(text)?.[1], props };
+}
+
+/** RFC 4034: the DS (SHA-256) of a DNSKEY at `owner`, computed here independently of the core. */
+function dsOf(owner, dnskey) {
+  const [flags, protocol, algorithm, ...key] = dnskey.split(" ");
+  const rdata = Buffer.concat([Buffer.from([Number(flags) >> 8, Number(flags) & 255, Number(protocol), Number(algorithm)]),
+    Buffer.from(key.join(""), "base64")]);
+  let acc = 0;
+  for (let i = 0; i < rdata.length; i++) acc += i % 2 ? rdata[i] : rdata[i] << 8;
+  acc += (acc >> 16) & 0xffff;
+  const wire = Buffer.concat([...owner.split(".").map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l.toLowerCase())])), Buffer.from([0])]);
+  return `${acc & 0xffff} ${algorithm} 2 ${createHash("sha256").update(Buffer.concat([wire, rdata])).digest("hex")}`;
+}
+
+test("reseller DNSSEC: AddDomain DNSSECDSDATA#, ModifyDomain DNSSEC# (DS computed), StatusDomain dnssecdsdata, removal", async () => {
+  const label = uniqueLabel("rsl");
+  const name = `${label}.coop`;
+  const email = `${label}@example.coop`;
+  const contact = await call({ command: "AddContact", firstname: "Anna", lastname: "Berg", organization: "Example eG",
+    street0: "Weg 1", city: "Berlin", zip: "10115", country: "DE", phone: "+49.301234567", email });
+  assert.equal(contact.code, 200, JSON.stringify(contact));
+  const handle = contact.props.contact[0];
+  const bad = await call({ command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
+    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net", nameserver1: "ns2.example.net",
+    "x-coop-eligibility": "1", dnssecdsdata0: `1 13 1 ${"ab".repeat(20)}` });
+  assert.equal(bad.code, 541, JSON.stringify(bad));
+  assert.match(bad.description, /DNSSECDSDATA0.*digest type `1` is not accepted: use 2 \(SHA-256\) or 4 \(SHA-384\)/);
+  const added = await call({ command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
+    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net", nameserver1: "ns2.example.net",
+    "x-coop-eligibility": "1", dnssecdsdata0: DS });
+  assert.equal(added.code, 200, JSON.stringify(added));
+  await confirmByMail(email);
+  await eventually("the reseller's domain is delegated with its DS", () => delegation(name).ds.length === 1);
+  assert.deepEqual(delegation(name).ds, [DS]);
+  assert.deepEqual((await call({ command: "StatusDomain", domain: name })).props.dnssecdsdata, [DS]);
+
+  // A key instead: the registry computes its DS for this name.
+  const expected = dsOf(name, DNSKEY);
+  assert.equal((await call({ command: "ModifyDomain", domain: name, dnssec0: DNSKEY })).code, 200);
+  await eventually("the computed DS replaces the old one", () => delegation(name).ds[0] === expected);
+  assert.deepEqual(delegation(name).ds, [expected]);
+  assert.ok(delegation(name).dsSigned);
+  assert.deepEqual((await call({ command: "StatusDomain", domain: name })).props.dnssecdsdata, [expected]);
+
+  // Empty: DNSSEC off; the delegation stays.
+  assert.equal((await call({ command: "ModifyDomain", domain: name, dnssecdsdata0: "" })).code, 200);
+  await eventually("the DS set is removed", () => delegation(name).ds.length === 0);
+  assert.ok(delegated(name));
+  assert.equal((await call({ command: "StatusDomain", domain: name })).props.dnssecdsdata, undefined);
 });
 
 test("a DNS API that is down keeps the change pending; cron pushes it later", async () => {

@@ -164,7 +164,7 @@ async fn write_body(
             };
             let entry = ZoneDomain {
                 published: domain.is_published(publish_processing),
-                ds: Vec::new(),
+                ds: domain.ds_records,
                 name: domain.name,
                 nameservers: domain.nameservers,
             };
