@@ -147,6 +147,30 @@ test("the zone file and the escrow deposit (format 1.2) carry the DS records", a
   assert.equal(report.dns.missing + report.dns.differing + report.dns.extra, 0, JSON.stringify(report.dns));
 });
 
+test("the form without JavaScript: DS records one per line, checked, published after confirmation", async () => {
+  const label = uniqueLabel("form");
+  const name = `${label}.coop`;
+  const email = `${label}@example.coop`;
+  const fields = (ds) => new URLSearchParams({
+    domain: name, period: "1", owner_first_name: "Ada", owner_last_name: "Lovelace",
+    owner_organization: "Analytical Engines Co-operative", owner_street1: "1 Loom Street", owner_city: "Manchester",
+    owner_postcode: "M1 1AA", owner_country: "GB", owner_phone: "+44.1612345678", owner_email: email,
+    admin_same: "on", tech_same: "on", billing_same: "on", ns1_host: "ns1.example.net", ns2_host: "ns2.example.net",
+    criterion: "cooperative_under_local_law", certified: "on", ds_records: ds,
+  }).toString();
+  const post = (ds) => fetch(`${url}/register`, { method: "POST", redirect: "manual", body: fields(ds),
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" } });
+  const refused = await post(`${DS}\n70000 13 2 ${"ab".repeat(32)}`);
+  assert.equal(refused.status, 422);
+  assert.match(await refused.text(), /ds_records\[1\]<\/strong>: key tag `70000` is not a whole number from 0 to 65535/);
+  assert.equal(worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${name}'`)[0].n, 0, "nothing stored");
+  const accepted = await post(`\n ${DS} \n`);
+  assert.equal(accepted.status, 303, await accepted.text());
+  await confirmByMail(email);
+  await eventually("the form's DS is published", () => delegation(name).ds.length === 1);
+  assert.deepEqual(delegation(name).ds, [DS]);
+});
+
 // --- the reseller protocol's DNSSEC attributes ---------------------------------------------
 
 const reseller = "reseller-dns";
