@@ -109,6 +109,11 @@ pub enum ErrorCode {
     EligibilityRequired,
     /// An eligibility criterion code that is not in the list.
     UnknownCriterion,
+    /// A DNSSEC DS record that is malformed or uses a key tag, algorithm or digest type
+    /// .coop does not accept (`dns::ds`; the message carries the precise `ds_*` reason).
+    InvalidDsRecord,
+    /// A DNSSEC DNSKEY (reseller `DNSSEC#`) that is malformed or not acceptable.
+    InvalidDnskey,
 
     // --- state and permissions --------------------------------------------------------------
     /// The object does not exist.
@@ -226,6 +231,8 @@ impl ErrorCode {
             ErrorCode::PeriodRange => "period_range",
             ErrorCode::EligibilityRequired => "eligibility_required",
             ErrorCode::UnknownCriterion => "unknown_criterion",
+            ErrorCode::InvalidDsRecord => "invalid_ds_record",
+            ErrorCode::InvalidDnskey => "invalid_dnskey",
         }
     }
 
@@ -270,7 +277,9 @@ impl ErrorCode {
             | InvalidIp
             | PeriodRange
             | EligibilityRequired
-            | UnknownCriterion => 422,
+            | UnknownCriterion
+            | InvalidDsRecord
+            | InvalidDnskey => 422,
             BodyTooLarge => 413,
             NotFound => 404,
             NotYours => 403,
@@ -339,7 +348,9 @@ impl ErrorCode {
             NotCoop | NotSecondLevel | IdnMixedTables | UnknownIdnLanguage
             | IdnLanguageMismatch | LabelTooLong | NameTooLong | InvalidCountry
             | PrivacyService | NameserverCount | DuplicateNameserver | GlueRequired
-            | GlueNotAllowed | UnknownCriterion => (541, "Invalid attribute value"),
+            | GlueNotAllowed | UnknownCriterion | InvalidDsRecord | InvalidDnskey => {
+                (541, "Invalid attribute value")
+            }
             PeriodRange => (556, "Maximum registration period exceeded"),
         }
     }
@@ -448,6 +459,8 @@ mod tests {
             ErrorCode::UnsupportedMediaType,
             ErrorCode::CrossOrigin,
             ErrorCode::OrderEnded,
+            ErrorCode::InvalidDsRecord,
+            ErrorCode::InvalidDnskey,
         ] {
             assert_eq!(
                 serde_json::to_value(code).unwrap(),

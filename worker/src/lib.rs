@@ -17,6 +17,8 @@ mod clock;
 mod console;
 mod cron;
 mod crypto;
+mod dns;
+mod dns_store;
 mod http;
 mod letters;
 mod limits;

@@ -480,6 +480,10 @@ pub struct DomainRecord {
     pub tech: String,
     pub billing: String,
     pub nameservers: Vec<Nameserver>,
+    /// DNSSEC: the DS records the registrant gave (checked by [`crate::dns::ds`]), published
+    /// with the delegation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ds_records: Vec<crate::dns::DsRecord>,
     /// The period of the registration, in years.
     pub period: u32,
     pub created: Timestamp,

@@ -55,6 +55,8 @@ pub struct NewDomain {
     pub tech: String,
     pub billing: String,
     pub nameservers: Vec<Nameserver>,
+    /// DNSSEC DS records, checked ([`crate::dns::check_ds_set`]).
+    pub ds_records: Vec<crate::dns::DsRecord>,
     pub transfer_lock: bool,
     /// The eligibility criterion certified (the reseller may leave it out).
     pub criterion: Option<EligibilityCriterion>,
@@ -148,6 +150,7 @@ pub fn register(
         tech: order.tech.clone(),
         billing: order.billing.clone(),
         nameservers: order.nameservers.clone(),
+        ds_records: order.ds_records.clone(),
         period: order.period,
         created: now,
         updated: now,

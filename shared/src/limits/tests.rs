@@ -53,6 +53,7 @@ fn new_web_domain() -> crate::lifecycle::DomainRecord {
         addresses: vec![],
     };
     let order = NewDomain {
+        ds_records: Vec::new(),
         name: DomainName {
             ascii: "fresh.coop".into(),
             unicode: "fresh.coop".into(),

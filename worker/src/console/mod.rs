@@ -132,7 +132,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             )
             .await
         }
-        (Method::Get, ["outputs"]) => outputs_page(&db, &staff, done.as_deref()).await,
+        (Method::Get, ["outputs"]) => outputs_page(env, &db, &staff, done.as_deref()).await,
         (Method::Get, ["reserved"]) => reserved_page(&db, &staff, 200, None, None).await,
         (Method::Post, ["reserved"]) => {
             let form = form(&mut req).await?;
@@ -162,6 +162,18 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
                     Some(&staff.name),
                     &view::error("There is no deposit with this id."),
                 ),
+            }
+        }
+        (Method::Post, ["dns-reconcile"]) => {
+            let run = crate::dns::reconcile::run(env, &db, now).await?;
+            let wants_json = req
+                .headers()
+                .get("accept")?
+                .is_some_and(|accept| accept.contains("application/json"));
+            if wants_json {
+                crate::http::json(200, &run)
+            } else {
+                see_other("/staff/outputs?done=reconciled", None)
             }
         }
         (Method::Post, ["run-daily"]) => {
@@ -236,6 +248,7 @@ fn done_notice(done: Option<&str>) -> String {
         Some("released") => "The hold is lifted.",
         Some("deleted") => "The domain is deleted.",
         Some("daily") => "The zone and the escrow deposit were produced.",
+        Some("reconciled") => "The name server was compared with the registry and repaired.",
         _ => return String::new(),
     };
     view::notice(text)
@@ -249,6 +262,7 @@ async fn store_outcome(env: &Env, db: &D1Database, outcome: &Outcome, now: i64) 
     }
     db.batch(writes.statements).await?;
     send_mail(env, db, &writes.mail, now).await;
+    crate::dns::push_now(env, db, &writes.dns, now).await;
     Ok(())
 }
 
@@ -524,8 +538,9 @@ async fn decide(
     let actor = Actor::Staff(staff.id.clone());
     match apply::registry_decision(env, db, handle, decision, actor, now).await? {
         None => contact_page(db, staff, handle, now, 404, None, None).await,
-        Some(Ok((_, mail))) => {
+        Some(Ok((_, mail, dns))) => {
             send_mail(env, db, &mail, now).await;
+            crate::dns::push_now(env, db, &dns, now).await;
             let word = match decision {
                 Decision::Approve => "approved",
                 Decision::Reject => "rejected",
@@ -911,7 +926,65 @@ fn report_html(report: &ChangeReport) -> String {
     )
 }
 
-async fn outputs_page(db: &D1Database, staff: &Account, done: Option<&str>) -> Result<Response> {
+/// The hidden primary: configuration, pending pushes, the latest reconciliations.
+async fn dns_section(env: &Env, db: &D1Database) -> Result<String> {
+    let Some(api) = crate::dns::api(env) else {
+        return Ok("<section class=\"card\" id=\"dns\"><h2>DNS</h2><p class=\"muted\">DNS is not configured \
+                   (<code>DNS_API_URL</code>): domains reach the name servers only through the daily zone file.</p></section>"
+            .to_string());
+    };
+    let outbox = crate::dns_store::outbox_state(db).await?;
+    let runs = crate::dns_store::recent_reconciliations(db, 7).await?;
+    let rows: String = runs
+        .iter()
+        .map(|r| {
+            format!(
+                "<tr><td>{at}</td><td>{e}</td><td>{s}</td><td>{m}</td><td class=\"missing\">{mi}</td>\
+                 <td class=\"differing\">{d}</td><td class=\"extra\">{x}</td><td class=\"repaired\">{rep}</td><td>{ms}</td><td>{err}</td></tr>",
+                at = escape(&view::time(r.at)),
+                e = r.expected,
+                s = r.server,
+                m = r.matching,
+                mi = r.missing,
+                d = r.differing,
+                x = r.extra,
+                rep = r.repaired,
+                ms = r.millis,
+                err = escape(r.error.as_deref().unwrap_or("")),
+            )
+        })
+        .collect();
+    let table = if runs.is_empty() {
+        "<p class=\"muted\">No reconciliation yet.</p>".to_string()
+    } else {
+        format!(
+            "<table class=\"staff-table dns-runs\"><thead><tr><th>Run</th><th>Registry rrsets</th><th>Server rrsets</th>\
+             <th>Matching</th><th>Missing</th><th>Different</th><th>Extra</th><th>Repaired</th><th>ms</th><th>Error</th></tr></thead>\
+             <tbody>{rows}</tbody></table>"
+        )
+    };
+    Ok(format!(
+        "<section class=\"card\" id=\"dns\"><h2>DNS (hidden primary)</h2><p>Pushing to <code>{base}</code>: \
+         <strong class=\"dns-pending\">{pending}</strong> domain(s) waiting for a push, {failing} after a failure{error}.</p>\
+         <h3>Reconciliation</h3>{table}\
+         <form method=\"post\" action=\"/staff/dns-reconcile\" class=\"action\"><button class=\"btn\" type=\"submit\">Reconcile now</button></form></section>",
+        base = escape(api.base()),
+        pending = outbox.pending,
+        failing = outbox.failing,
+        error = outbox
+            .last_error
+            .as_deref()
+            .map(|e| format!(" (last error: {})", escape(e)))
+            .unwrap_or_default(),
+    ))
+}
+
+async fn outputs_page(
+    env: &Env,
+    db: &D1Database,
+    staff: &Account,
+    done: Option<&str>,
+) -> Result<Response> {
     let zone = match registry_store::latest_zone(db).await? {
         Some(zone) => format!(
             "<p>Serial <strong>{}</strong>, {} delegated domains ({} left out), content SHA-256 <code>{}</code>, \
@@ -963,7 +1036,8 @@ async fn outputs_page(db: &D1Database, staff: &Account, done: Option<&str>) -> R
         "{notice}<section class=\"card\"><h2>Zone file</h2>{zone}</section>\
          <section class=\"card\"><h2>Escrow deposits</h2>{table}\
          <form method=\"post\" action=\"/staff/run-daily\" class=\"action\"><button class=\"btn\" type=\"submit\">Produce zone and deposit now</button></form>\
-         </section>{report}",
+         </section>{report}{dns}",
+        dns = dns_section(env, db).await?,
         notice = done_notice(done),
         table = if deposits.is_empty() {
             "<p class=\"muted\">No deposits yet.</p>".to_string()

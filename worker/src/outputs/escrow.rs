@@ -74,6 +74,7 @@ fn escrow_domain(domain: &DomainRecord) -> EscrowDomain {
         expires: domain.expires,
         certification: domain.certification.clone(),
         nameservers: domain.nameservers.clone(),
+        ds_records: domain.ds_records.clone(),
     }
 }
 

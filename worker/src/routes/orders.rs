@@ -213,6 +213,7 @@ pub async fn accept(
             tech: handles[2].clone(),
             billing: handles[3].clone(),
             nameservers: order.nameservers.clone(),
+            ds_records: order.ds_records.clone(),
             transfer_lock: false,
             criterion: Some(order.eligibility),
             client_ip: client_ip.clone(),
@@ -316,6 +317,7 @@ pub async fn accept(
             return http::internal("create order", &error);
         }
         apply::send_soon(env, ctx, writes.mail, now);
+        crate::dns::push_soon(env, ctx, writes.dns, now);
         break (order_id, outcome);
     };
     let status = outcome

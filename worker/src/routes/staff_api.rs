@@ -74,8 +74,9 @@ pub async fn apply_decision(
             &format!("There is no contact {handle}."),
         ),
         Some(Err(problems)) => http::problems(&problems),
-        Some(Ok((outcome, mail))) => {
+        Some(Ok((outcome, mail, dns))) => {
             apply::send_soon(env, ctx, mail, now);
+            crate::dns::push_soon(env, ctx, dns, now);
             let contact = store::contact(&db, handle).await?;
             http::json(
                 200,

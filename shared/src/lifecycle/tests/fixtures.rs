@@ -48,6 +48,7 @@ pub fn name(label: &str) -> DomainName {
 
 pub fn order(label: &str, owner: &str, period: u32) -> NewDomain {
     NewDomain {
+        ds_records: Vec::new(),
         name: name(label),
         period,
         owner: owner.into(),
