@@ -1,4 +1,4 @@
--- coopreg schema, version 9: RDAP's nameserver lookup (issue 13). Name servers are attributes
+-- coopreg schema, version 9: RDAP's nameserver lookup and U-label search (issue 13). Name servers are attributes
 -- of the domains that delegate to them (inside each domain's record JSON); this table indexes
 -- them by host so that `/rdap/nameserver/<host>` reads only the domains that list the host.
 -- Triggers keep it equal to the records on every insert, update and delete of a domain, so no
@@ -31,6 +31,9 @@ CREATE TRIGGER domain_hosts_delete AFTER DELETE ON domains
 BEGIN
   DELETE FROM domain_hosts WHERE domain = OLD.name;
 END;
+
+-- RDAP's domain search by U-label prefix (domains?name=müll*) reads a range of this index.
+CREATE INDEX domains_unicode ON domains (unicode);
 
 -- The domains stored before this migration.
 INSERT OR IGNORE INTO domain_hosts (host, domain)

@@ -3,7 +3,8 @@
 //! - the domains that list a name server host (`domain_hosts`, kept by the triggers of
 //!   migrations/0009);
 //! - an entity handle as a registrar (reseller) or a contact;
-//! - a page of a domain search by a range of A-label or U-label names, after a cursor.
+//! - a page of a domain search by a range of A-label or U-label names (both indexed), after a
+//!   cursor.
 
 use coopreg_shared::lifecycle::{ContactRecord, DomainRecord};
 use coopreg_shared::rdap::{Column, SearchQuery};
@@ -133,6 +134,7 @@ fn range(column: Column) -> &'static str {
     match column {
         Column::Ascii => "d.name >= ?1 AND d.name < ?2",
         Column::Unicode => "d.unicode >= ?1 AND d.unicode < ?2",
+        Column::Both => "((d.name >= ?1 AND d.name < ?2) OR (d.unicode >= ?1 AND d.unicode < ?2))",
     }
 }
 

@@ -4,9 +4,9 @@
 //! - a whole .coop name (U-label or A-label, any case) matches that domain only;
 //! - `<prefix>*` or `<prefix>*.coop`: the `*` only at the end of the first label; the prefix
 //!   has at least [`MIN_PREFIX_CHARS`] and at most 63 characters, no dot; an ASCII prefix
-//!   (letters, digits, hyphens, any case) matches the A-label names (`xn--` prefixes
-//!   included), any other is mapped like a U-label (case folded, NFC) and matches the
-//!   U-label names;
+//!   (letters, digits, hyphens, any case) matches the A-label and the U-label names (`coop*`
+//!   finds `coopérative.coop`, `xn--*` the IDNs), any other is mapped like a U-label (case
+//!   folded, NFC) and matches the U-label names;
 //! - anything else (a `*` elsewhere, two of them, another TLD, spaces) is 400.
 //!
 //! Results come in name order, [`PAGE_SIZE`] at a time; `paging_metadata` names the page and
@@ -35,6 +35,9 @@ pub enum Column {
     Ascii,
     /// The U-label name.
     Unicode,
+    /// Either: an ASCII prefix matches A-labels (`xn--…`) and U-labels (`coop*` finds
+    /// `coopérative.coop`).
+    Both,
 }
 
 /// Where the previous page ended.
@@ -181,7 +184,7 @@ fn pattern_range(name: &str) -> Result<(Column, String, String), RdapError> {
                 "An ASCII prefix has only letters, digits and hyphens.",
             ));
         }
-        return Ok((Column::Ascii, prefix.to_string(), upper_bound(prefix)));
+        return Ok((Column::Both, prefix.to_string(), upper_bound(prefix)));
     }
     // A U-label prefix: UTS 46 maps it (case, NFC) and must accept it as a label.
     let uts46 = Uts46::new();
