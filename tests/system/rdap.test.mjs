@@ -134,6 +134,7 @@ test("a domain answer has every member the profile requires, its personal data r
     "1999555123", "1999555777", email]) {
     assert.ok(!pending.text.includes(value), `${value} is not published`);
   }
+  assert.ok(!pending.text.includes("sealed:") && !/auth_?code/i.test(pending.text), "no auth code, sealed or open");
   const redacted = answer.redacted.map((r) => r.name.type);
   for (const name of ["Registry Registrant ID", "Registrant Name", "Registrant Street", "Registrant City", "Registrant Postal Code",
     "Registrant Phone", "Registrant Fax", "Registrant Email", "Tech Name", "Tech Phone", "Tech Email"]) {

@@ -1,4 +1,6 @@
-//! SQL of the RDAP lookups (`routes/rdap.rs`): each answer is one read.
+//! SQL of the RDAP lookups (`routes/rdap.rs`): each answer is one read. Records are parsed
+//! without opening their sealed secrets (`seal.rs`): no RDAP answer shows an auth code, so the
+//! public path never decrypts one.
 //! - a domain with its contacts and its registrar's name;
 //! - the domains that list a name server host (`domain_hosts`, kept by the triggers of
 //!   migrations/0009);
@@ -11,13 +13,24 @@ use coopreg_shared::rdap::{Column, SearchQuery};
 use serde::Deserialize;
 use worker::{D1Database, Result};
 
-use crate::store::{parse, RecordRow};
+/// A stored record as RDAP reads it: its sealed secrets (auth codes, `seal.rs`) stay sealed,
+/// since no answer shows them, so the public path never decrypts one.
+fn parse<T: serde::de::DeserializeOwned>(record: &str) -> Result<T> {
+    serde_json::from_str(record).map_err(broken)
+}
 
-/// A stored record already parsed as JSON (inside another query's JSON): its secrets opened.
-fn parse_value<T: serde::de::DeserializeOwned>(mut value: serde_json::Value) -> Result<T> {
-    crate::seal::open(&mut value)?;
-    serde_json::from_value(value)
-        .map_err(|error| worker::Error::RustError(format!("stored record does not parse: {error}")))
+/// [`parse`] of a record inside another query's JSON.
+fn parse_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
+    serde_json::from_value(value).map_err(broken)
+}
+
+fn broken(error: serde_json::Error) -> worker::Error {
+    worker::Error::RustError(format!("stored record does not parse: {error}"))
+}
+
+#[derive(Deserialize)]
+struct RecordRow {
+    record: String,
 }
 
 /// A domain, the stored records of its contacts, and its registrar's name (if stored).
@@ -57,7 +70,7 @@ pub async fn domain(db: &D1Database, ascii: &str) -> Result<Option<DomainRow>> {
         None => Vec::new(),
     };
     Ok(Some(DomainRow {
-        domain: parse(RecordRow { record: row.record })?,
+        domain: parse(&row.record)?,
         contacts: contacts
             .into_iter()
             .map(parse_value)
@@ -71,14 +84,17 @@ const HOST_DOMAINS: u32 = 100;
 
 /// The domains that list `host` as a name server.
 pub async fn host_domains(db: &D1Database, host: &str) -> Result<Vec<DomainRecord>> {
-    crate::store::records(
-        db.prepare(
-            "SELECT d.record AS record FROM domain_hosts h JOIN domains d ON d.name = h.domain
-             WHERE h.host = ?1 ORDER BY d.name LIMIT ?2",
-        )
-        .bind(&[host.into(), HOST_DOMAINS.into()])?,
+    db.prepare(
+        "SELECT d.record AS record FROM domain_hosts h JOIN domains d ON d.name = h.domain
+         WHERE h.host = ?1 ORDER BY d.name LIMIT ?2",
     )
-    .await
+    .bind(&[host.into(), HOST_DOMAINS.into()])?
+    .all()
+    .await?
+    .results::<RecordRow>()?
+    .iter()
+    .map(|row| parse(&row.record))
+    .collect()
 }
 
 /// What an entity handle names.
@@ -109,9 +125,7 @@ pub async fn entity(db: &D1Database, handle: &str) -> Result<Option<EntityRow>> 
     match row {
         None => Ok(None),
         Some(row) if row.kind == "registrar" => Ok(Some(EntityRow::Registrar(row.value))),
-        Some(row) => Ok(Some(EntityRow::Contact(Box::new(parse(RecordRow {
-            record: row.value,
-        })?)))),
+        Some(row) => Ok(Some(EntityRow::Contact(Box::new(parse(&row.value)?)))),
     }
 }
 
@@ -192,11 +206,8 @@ fn read_rows(rows: Vec<SearchJoin>) -> Result<Vec<SearchRow>> {
     rows.into_iter()
         .map(|row| {
             Ok(SearchRow {
-                domain: parse(RecordRow { record: row.record })?,
-                owner: row
-                    .owner_record
-                    .map(|record| parse(RecordRow { record }))
-                    .transpose()?,
+                domain: parse(&row.record)?,
+                owner: row.owner_record.as_deref().map(parse).transpose()?,
                 registrar_name: row.registrar_name,
             })
         })
