@@ -7,6 +7,7 @@
 #   scripts/bench.sh registry   zone and escrow streaming, 10k vs 100k domains (issue 7)
 #   scripts/bench.sh reseller   reseller API vs the trivial route (issue 6)
 #   scripts/bench.sh dns        confirm-to-resolvable with PowerDNS, 10k-domain reconciliation (issue 12)
+#   scripts/bench.sh rdap       RDAP domain lookups vs the calibration's bare D1 read (issue 13)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -56,8 +57,46 @@ bench_http() {
   done
 }
 
+# RDAP domain lookups (`GET /rdap/domain/<name>`: one D1 read of the domain with its contacts
+# and registrar, the projection to now, the RDAP JSON) against the calibration worker's bare
+# D1 read in the same mode, on the production build. Target: >= 0.85 of the bare read.
+bench_rdap() {
+  scripts/setup.sh >/dev/null
+  scripts/build.sh --production
+  echo "== RDAP on local workerd (production build), wrk -t1 -c${CONNECTIONS} -d${DURATION} per route"
+  echo "machine: $(bench_machine)"
+  bench_header
+  local mode
+  for mode in ${RDAP_MODES:-off on}; do
+    if [ "$mode" = on ]; then bench_start --inspector; else bench_start; fi
+    local ascii
+    ascii=$(curl -sf -X POST "$url/api/v1/orders" -H 'content-type: application/json' \
+      -d "$(node -e 'console.log(JSON.stringify(require("./bench/seed-order.json")))')" |
+      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).domain.ascii))')
+    curl -sf "$url/rdap/domain/$ascii" >/dev/null
+    local base help lookup
+    base=$(bench_measure "$CONNECTIONS" "$url/ping")
+    help=$(bench_measure "$CONNECTIONS" "$url/rdap/help")
+    lookup=$(bench_measure "$CONNECTIONS" "$url/rdap/domain/$ascii")
+    bench_stop
+    local floor_ping floor_d1
+    if [ "$mode" = on ]; then bench_start --inspector --config bench/floor/wrangler.toml; else bench_start --config bench/floor/wrangler.toml; fi
+    floor_ping=$(bench_measure "$CONNECTIONS" "$url/ping")
+    floor_d1=$(bench_measure "$CONNECTIONS" "$url/d1")
+    bench_stop
+    local ping_rps="${base%% *}" floor_rps="${floor_ping%% *}" d1_rps="${floor_d1%% *}"
+    bench_row "$mode" "GET /ping (trivial, baseline)" "$base" "$ping_rps"
+    bench_row "$mode" "GET /rdap/help (no storage)" "$help" "$ping_rps"
+    bench_row "$mode" "GET /rdap/domain/{name} vs /ping" "$lookup" "$ping_rps"
+    bench_row "$mode" "calibration: JS GET /ping" "$floor_ping" "$floor_rps"
+    bench_row "$mode" "calibration: JS one D1 read" "$floor_d1" "$floor_rps"
+    bench_row "$mode" "RDAP domain lookup vs JS D1 read" "$lookup" "$d1_rps" 0.85
+  done
+}
+
 case "$what" in
   http) bench_http ;;
+  rdap) bench_rdap ;;
   validation) scripts/bench-validation.sh ;;
   registry) cargo run -q --release -p coopreg-shared --example bench_registry ;;
   reseller) scripts/bench-reseller.sh ;;
@@ -68,6 +107,7 @@ case "$what" in
     cargo run -q --release -p coopreg-shared --example bench_registry
     ( bench_http )
     [ -x scripts/bench-reseller.sh ] && scripts/bench-reseller.sh
+    ( bench_rdap )
     ;;
-  *) echo "usage: scripts/bench.sh [all|http|validation|registry|reseller|dns]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [all|http|validation|registry|reseller|dns|rdap]" >&2; exit 2 ;;
 esac

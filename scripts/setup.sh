@@ -60,5 +60,9 @@ if [ "$want_test" = 1 ]; then
     .tools/py/bin/pip install --quiet --disable-pip-version-check --no-deps \
       centralnicreseller-apiconnector==6.0.0 idna==3.18
   fi
+  if ! .tools/py/bin/python -c 'import rdap' 2>/dev/null; then
+    log "installing the rdap client (20C's, from PyPI: the real RDAP client of tests/rdap/)"
+    .tools/py/bin/python -m pip install --quiet --disable-pip-version-check rdap==1.7.0
+  fi
 fi
 log "ready"

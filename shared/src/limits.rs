@@ -3,7 +3,7 @@
 //!
 //! Two kinds:
 //! - **Bursts** per client IP address on the routes anyone can call (orders, new links,
-//!   availability, the reseller API's login, the staff login). The worker counts them with
+//!   availability, the reseller API's login, the staff login, RDAP). The worker counts them with
 //!   Cloudflare's Rate Limiting binding (per location and approximate, a speed bump); when it
 //!   says no, [`burst_refused`] is the answer.
 //! - **Durable quotas** per e-mail address, counted in D1 so they hold everywhere
@@ -149,6 +149,8 @@ pub enum Burst {
     Availability,
     ResellerLogin,
     StaffLogin,
+    /// RDAP lookups and searches (`/rdap/`).
+    Rdap,
 }
 
 /// The answer when the rate-limit binding refused a burst on `route`; the binding counts per
@@ -160,6 +162,7 @@ pub fn burst_refused(route: Burst, period: u32) -> OverLimit {
         Burst::Availability => "availability checks",
         Burst::ResellerLogin => "logins to the reseller API",
         Burst::StaffLogin => "logins to the registry console",
+        Burst::Rdap => "RDAP queries",
     };
     OverLimit {
         problems: Problems::one(Problem::new(

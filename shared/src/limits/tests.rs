@@ -203,6 +203,7 @@ fn bursts_say_what_and_how_long() {
         (Burst::Availability, "availability"),
         (Burst::ResellerLogin, "reseller API"),
         (Burst::StaffLogin, "registry console"),
+        (Burst::Rdap, "RDAP"),
     ] {
         let over = burst_refused(route, 60);
         assert_eq!(over.retry_after, 60);
