@@ -1,10 +1,8 @@
 //! SQL of the DNS push (issue 12): the `dns_outbox` of domains whose delegation must reach
 //! the hidden primary, and the `dns_reconciliations` log (migrations/0008_dns.sql).
 
-use coopreg_shared::dns::{Drift, DsRecord};
+use coopreg_shared::dns::Drift;
 use worker::{D1Database, D1PreparedStatement, Result};
-
-use crate::store;
 
 /// A name owed a push, with the generation the push answers for.
 #[derive(Clone, Debug, serde::Deserialize)]
@@ -205,14 +203,4 @@ pub async fn reconciliations_on(db: &D1Database, day: &str) -> Result<i64> {
         .first(Some("n"))
         .await?;
     Ok(count.unwrap_or(0.0) as i64)
-}
-
-/// The DS records of the domain `ascii` as stored (empty when it has none or does not
-/// exist): the one place other outputs (RDAP) read them from.
-#[allow(dead_code)] // read by the RDAP output (issue 13); StatusDomain has the record at hand
-pub async fn ds_records(db: &D1Database, ascii: &str) -> Result<Vec<DsRecord>> {
-    Ok(store::domain(db, ascii)
-        .await?
-        .map(|domain| domain.ds_records)
-        .unwrap_or_default())
 }
