@@ -429,6 +429,11 @@ test("reserved account ids such as web are refused by the admin script", async (
   assert.equal(await count("SELECT COUNT(*) AS n FROM staff WHERE id = 'registry'"), 0);
   // An ordinary id still works.
   assert.equal(admin("create-reseller", "--id", `web${process.pid}`, "--name", "Web Two").status, 0);
+  // A `web` account stored before the rule can never log in.
+  const { hashPassword } = await import("../../scripts/admin.mjs");
+  await worker.d1(`INSERT INTO resellers (id, name, password_hash, created_at) VALUES ('web', 'Stored before', '${hashPassword("known-password-1")}', 1)`);
+  const login = await resellerCall({ s_login: "web", s_pw: "known-password-1", command: "StartSession" });
+  assert.equal(login.code, 530, login.text);
 });
 
 test("invisible characters in contact fields are refused on the JSON and the reseller paths", async () => {

@@ -10,6 +10,7 @@
 //! (`coopreg_shared::limits::login`, stored by [`crate::throttle_store`]): a client that keeps
 //! failing waits, nobody else is locked out.
 
+use coopreg_shared::accounts::is_reserved_account_id;
 use coopreg_shared::limits::login::{check_login_throttle, throttle_key};
 use coopreg_shared::limits::OverLimit;
 use coopreg_shared::model::Timestamp;
@@ -106,7 +107,13 @@ pub async fn check_password(
     if let Err(over) = check_login_throttle(count, oldest, now) {
         return Ok(Err(Refused::Throttled(over)));
     }
-    let stored = account.results::<StoredAccount>()?.into_iter().next();
+    // An account with an id the registry keeps (`web`, ...) that was stored before such ids
+    // were refused is never usable.
+    let stored = account
+        .results::<StoredAccount>()?
+        .into_iter()
+        .next()
+        .filter(|account| !is_reserved_account_id(&account.id));
     // The same derivation for an unknown login as for a known one.
     let hash = stored
         .as_ref()
@@ -175,7 +182,12 @@ pub fn session_result(
 ) -> Result<std::result::Result<Account, Problem>> {
     let account = result.results::<Account>()?.into_iter().next();
     Ok(match account {
-        Some(account) if login.is_none_or(|login| login == account.id) => Ok(account),
+        Some(account)
+            if login.is_none_or(|login| login == account.id)
+                && !is_reserved_account_id(&account.id) =>
+        {
+            Ok(account)
+        }
         _ => Err(failed()),
     })
 }

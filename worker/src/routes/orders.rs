@@ -7,6 +7,13 @@
 //! again: a verified registrant's later orders need no new verification, but each one is
 //! approved by the registrant's mailbox (the core's `register`; the link is `/approve/`).
 //!
+//! An order is bound to the registration it made (that registration's ROID and first history
+//! line, stored with the order): its status, history, new links and idempotent replays see only
+//! that registration. Once it has ended (deleted or freed) the order reads as ended
+//! (`DELETED`, `ended: true`, no registrant) even when someone registers the name again, and a
+//! new link is refused with 410 `order_ended`. The public history names registry staff and the
+//! verification service as `registry` and carries no staff notes or client addresses.
+//!
 //! Limits (`crate::limits`, decided by `coopreg_shared::limits`): bursts per client IP on
 //! orders, new links and availability; the quotas of the owner's address on orders and new
 //! links. Over a limit: 429 with `Retry-After`, nothing stored, no e-mail.
