@@ -221,6 +221,13 @@ test("name servers, entities and help", async () => {
   assert.equal(external.status, 200, external.text);
   assert.equal(external.body.ipAddresses, undefined);
   assertError(await rdap(`nameserver/ns.${uniqueLabel("none")}.example`), 404, "an unknown name server");
+  // The host index follows the records (migrations/0009's triggers): a changed delegation, a
+  // deleted domain.
+  await worker.d1(`UPDATE domains SET rev = rev + 1, record = json_set(record, '$.nameservers',
+    json('[{"host":"ns5.example.org"}]')) WHERE name = '${ascii}'`);
+  assertError(await rdap("nameserver/ns9.example.org"), 404, "a host no domain lists any more");
+  assert.equal((await rdap("nameserver/ns5.example.org")).status, 200);
+  assert.deepEqual((await rdap(`domain/${ascii}`)).body.nameservers.map((ns) => ns.ldhName), ["ns5.example.org"]);
 
   // The registrar entity of a reseller, and of the web form.
   const reseller = await rdap(`entity/${RESELLER}`);
@@ -238,6 +245,10 @@ test("name servers, entities and help", async () => {
   assert.ok(!contact.text.includes(PERSONAL.last_name) && !contact.text.includes("1999555123"));
   assert.ok(contact.body.redacted.some((r) => r.name.type === "Registrant Email"));
   assertError(await rdap("entity/NO-SUCH-HANDLE"), 404, "an unknown handle");
+
+  await worker.d1(`DELETE FROM domains WHERE name = '${ascii}'`);
+  assertError(await rdap("nameserver/ns5.example.org"), 404, "the host of a deleted domain");
+  assertError(await rdap(`domain/${ascii}`), 404, "a deleted domain");
 
   const help = await rdap("help");
   assert.equal(help.status, 200);
