@@ -102,6 +102,7 @@ test("a domain answer has every member the profile requires, its personal data r
   assert.equal(answer.ldhName, ascii);
   assert.equal(answer.unicodeName, undefined, "an LDH name has no unicodeName");
   assert.deepEqual(answer.status, ["pending create", "add period"], "PROCESSING is pendingCreate, in its add grace period");
+  assert.equal(answer.remarks[0].title, "Registration pending", "PROCESSING says so in words");
   const actions = answer.events.map((event) => event.eventAction);
   assert.deepEqual(actions, ["registration", "expiration", "last changed", "last update of RDAP database"]);
   for (const event of answer.events) assert.ok(!Number.isNaN(Date.parse(event.eventDate)), event.eventDate);
@@ -154,6 +155,7 @@ test("a domain answer has every member the profile requires, its personal data r
   await confirm(email);
   const active = await rdap(`domain/${ascii}`);
   assert.deepEqual(active.body.status, ["active", "add period"]);
+  assert.equal(active.body.remarks, undefined);
 });
 
 test("HELD and REDEMPTION names show their status; a free name is 404 with an RDAP error body", async () => {
@@ -165,6 +167,7 @@ test("HELD and REDEMPTION names show their status; a free name is 404 with an RD
   const heldAnswer = await rdap(`domain/${held.name.ascii}`);
   assert.equal(heldAnswer.status, 200, heldAnswer.text);
   assert.deepEqual(heldAnswer.body.status, ["server hold"]);
+  assert.match(heldAnswer.body.remarks[0].description[0], /not delegated/);
   const registrar = role(heldAnswer.body, "registrar");
   assert.equal(registrar.handle, RESELLER);
   assert.equal(vcard(registrar, "fn")[3], RESELLER_NAME);
