@@ -6,6 +6,7 @@
 #   scripts/bench.sh validation label validation vs Python idna, order validation (issue 3)
 #   scripts/bench.sh registry   zone and escrow streaming, 10k vs 100k domains (issue 7)
 #   scripts/bench.sh reseller   reseller API vs the trivial route (issue 6)
+#   scripts/bench.sh dns        confirm-to-resolvable with PowerDNS, 10k-domain reconciliation (issue 12)
 #   scripts/bench.sh rdap       RDAP domain lookups vs the calibration's bare D1 read (issue 13)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -120,6 +121,8 @@ case "$what" in
   validation) scripts/bench-validation.sh ;;
   registry) cargo run -q --release -p coopreg-shared --example bench_registry ;;
   reseller) scripts/bench-reseller.sh ;;
+  dns) scripts/setup.sh >/dev/null && scripts/build.sh && echo "machine: $(bench_machine)" &&
+    node tests/bench/dns.mjs "${DNS_ORDERS:-100}" "${DNS_DOMAINS:-10000}" ;;
   all)
     scripts/bench-validation.sh
     cargo run -q --release -p coopreg-shared --example bench_registry
@@ -127,5 +130,5 @@ case "$what" in
     [ -x scripts/bench-reseller.sh ] && scripts/bench-reseller.sh
     ( bench_rdap )
     ;;
-  *) echo "usage: scripts/bench.sh [all|http|validation|registry|reseller|rdap]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [all|http|validation|registry|reseller|dns|rdap]" >&2; exit 2 ;;
 esac

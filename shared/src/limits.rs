@@ -14,6 +14,9 @@
 //!   - at most [`Limits::unconfirmed_web_orders_per_address`] unconfirmed web orders
 //!     ([`DomainRecord::is_unconfirmed_web_order`]) whose registrant has one address.
 //!
+//! - **Failed logins** per client and account together ([`login`]): a client that keeps
+//!   failing waits; the account stays open to everyone else.
+//!
 //! Over a limit the command is refused whole ([`OverLimit`]: `rate_limited`, HTTP 429 with
 //! `Retry-After`, a reseller protocol error): nothing is stored and no e-mail is sent.
 //! Addresses are compared as [`quota_address`] writes them, so `Ada@X.coop` and `ada@x.coop`
@@ -21,6 +24,8 @@
 //!
 //! [`EmailKind::counts_toward_link_quota`]: crate::lifecycle::EmailKind::counts_toward_link_quota
 //! [`DomainRecord::is_unconfirmed_web_order`]: crate::lifecycle::DomainRecord::is_unconfirmed_web_order
+
+pub mod login;
 
 use crate::error::{ErrorCode, Problem, Problems};
 use crate::lifecycle::Outcome;

@@ -406,6 +406,26 @@ def test_contact_errors():
     expect(call(cl, "StatusContact", CONTACT="P-NO-SUCH-%s" % RUN), 545)
 
 
+def test_invisible_characters_refused():
+    """Issue 19: format characters that show nothing (zero width space, word joiner, BOM, soft
+    hyphen) are refused in contact fields with the field named, and nothing is stored."""
+    cl = r1()
+    for name, char in (("U+200B", "\u200b"), ("U+2060", "\u2060"), ("U+FEFF", "\ufeff"),
+                       ("U+00AD", "\u00ad")):
+        email = "invisible-%s-%s@example.org" % (name[2:].lower(), RUN)
+        r = call(cl, "AddContact", FIRSTNAME="Anna", LASTNAME="Berg",
+                 ORGANIZATION="Example" + char + " eG", STREET0="Weg 1", CITY="Berlin",
+                 ZIP="10115", COUNTRY="DE", PHONE="+49.301234567", EMAIL=email, NEW=1)
+        expect(r, 505, "ORGANIZATION")
+        assert "invisible" in r.getDescription() and name in r.getDescription(), r.getDescription()
+        r = call(cl, "AddContact", FIRSTNAME="An" + char + "na", LASTNAME="Berg",
+                 STREET0="Weg 1", CITY="Berlin", ZIP="10115", COUNTRY="DE",
+                 PHONE="+49.301234567", EMAIL=email, NEW=1)
+        expect(r, 505, "FIRSTNAME")
+    # The same text without them is accepted.
+    add_contact(cl, "visible-%s@example.org" % RUN, org="Example eG")
+
+
 def test_add_domain_processing():
     need("contact")
     r = add_domain(r1(), Flow.domain_a, Flow.contact)
@@ -825,6 +845,7 @@ TESTS = [
     test_unknown_command_500,
     test_add_contact,
     test_contact_errors,
+    test_invisible_characters_refused,
     test_add_domain_processing,
     test_name_taken_while_processing,
     test_status_domain_unverified,

@@ -59,11 +59,12 @@ function vcard(entity, property) {
 }
 
 /** Places a web order and returns { ascii, unicode, email, orderId }. */
-async function register({ domain = `${uniqueLabel("rdap")}.coop`, language, nameservers } = {}) {
+async function register({ domain = `${uniqueLabel("rdap")}.coop`, language, nameservers, ds } = {}) {
   const email = `${uniqueLabel("owner")}@example.coop`;
   const body = order({ domain, owner: { ...PERSONAL, email } });
   if (language) body.idn_language = language;
   if (nameservers) body.nameservers = nameservers;
+  if (ds) body.ds_records = ds;
   const created = await api(url, "/api/v1/orders", { method: "POST", body });
   assert.equal(created.status, 201, created.text);
   return { ascii: created.body.domain.ascii, unicode: created.body.domain.unicode, email, orderId: created.body.order_id };
@@ -81,6 +82,15 @@ const RESELLER = "rdap-reseller";
 const RESELLER_NAME = "Weavers Domains Ltd";
 execFileSync("node", [join(ROOT, "scripts", "admin.mjs"), "create-reseller", "--id", RESELLER, "--name", RESELLER_NAME,
   "--persist-to", worker.state], { cwd: ROOT });
+
+test("secureDNS carries the DS records the registrant gave (the same records as the zone)", async () => {
+  const digest = "3f".repeat(32);
+  const { ascii } = await register({ ds: [`31589 13 2 ${digest}`] });
+  const answer = await rdap(`domain/${ascii}`);
+  assert.equal(answer.status, 200, answer.text);
+  assert.equal(answer.body.secureDNS.delegationSigned, true);
+  assert.deepEqual(answer.body.secureDNS.dsData, [{ keyTag: 31589, algorithm: 13, digestType: 2, digest: digest.toUpperCase() }]);
+});
 
 test("a domain answer has every member the profile requires, its personal data redacted; PROCESSING then ACTIVE", async () => {
   const label = uniqueLabel("prof");

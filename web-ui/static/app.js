@@ -88,6 +88,7 @@ function buildOrder() {
     nameservers,
     eligibility: { criterion: radioValue('criterion'), certified: checked('certified') },
     allocation_token: form.elements.allocation_token.value.trim() || null,
+    ds_records: form.elements.ds_records.value.split('\n').map((line) => line.trim()).filter(Boolean),
   };
 }
 

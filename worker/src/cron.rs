@@ -1,5 +1,5 @@
 //! The scheduled handler: moves time-driven work forward (reminders, holds, deletions,
-//! transfer approvals, auto-renewals), then retries e-mail. Each step is bounded per run so
+//! transfer approvals, auto-renewals), then retries e-mail and DNS pushes. Each step is bounded per run so
 //! one invocation stays within the Workers CPU limit; the next run picks up the rest.
 
 use coopreg_shared::lifecycle::{self, Outcome};
@@ -27,6 +27,12 @@ pub async fn run(env: &Env) -> Result<()> {
         store_tick(env, &db, &outcome, now).await?;
     }
     mail::send_due(env, &db, now, 100).await?;
+    // Expired sessions and aged-out failed logins.
+    crate::throttle_store::prune(&db, now).await?;
+    // DNS pushes that failed or were never sent (the request's own attempt is first).
+    if let Err(error) = crate::dns::send_due(env, &db, now).await {
+        worker::console_warn!("cron: DNS push: {error}");
+    }
     // The zone file, then the escrow deposit: each once a day, one per run.
     crate::outputs::daily(env, &db, now).await?;
     Ok(())
@@ -40,9 +46,12 @@ async fn store_tick(env: &Env, db: &D1Database, outcome: &Outcome, now: i64) -> 
     }
     let writes = apply::statements(env, db, outcome, None, now)?;
     match db.batch(writes.statements).await {
-        Ok(_) => mail::send_queued(env, db, &writes.mail, now)
-            .await
-            .map(drop),
+        Ok(_) => {
+            crate::dns::push_now(env, db, &writes.dns, now).await;
+            mail::send_queued(env, db, &writes.mail, now)
+                .await
+                .map(drop)
+        }
         Err(error) if store::is_write_conflict(&error) => {
             worker::console_warn!("cron: {error}; retried next run");
             Ok(())

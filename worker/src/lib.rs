@@ -13,10 +13,13 @@ use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, Sc
 
 mod apply;
 mod auth;
+mod body;
 mod clock;
 mod console;
 mod cron;
 mod crypto;
+mod dns;
+mod dns_store;
 mod http;
 mod letters;
 mod limits;
@@ -30,6 +33,7 @@ mod reseller;
 mod routes;
 mod seal;
 mod store;
+mod throttle_store;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {

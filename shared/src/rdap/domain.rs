@@ -11,32 +11,20 @@
 
 use super::entity::{domain_contact, registrar_object, Registrar};
 use super::{event, rdap_status, top_level, Service};
+use crate::dns::DsRecord;
 use crate::lifecycle::time::format_time;
 use crate::lifecycle::{ContactRecord, DomainRecord, DomainState};
 use crate::model::{ContactRole, Nameserver};
 use serde_json::{json, Map, Value};
-
-/// One DS record of a domain's delegation (RFC 4034 §5).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DsData {
-    pub key_tag: u16,
-    pub algorithm: u8,
-    pub digest_type: u8,
-    /// Hex, as stored.
-    pub digest: String,
-}
 
 /// What a domain answer is made from.
 #[derive(Clone, Copy, Debug)]
 pub struct DomainView<'a> {
     pub record: &'a DomainRecord,
     /// The repository object id of the registration.
-    pub roid: &'a str,
     /// The domain's contacts as stored (any order; missing ones are left out).
     pub contacts: &'a [ContactRecord],
     pub registrar: &'a Registrar,
-    /// The delegation's DS records; empty when unsigned.
-    pub ds: &'a [DsData],
 }
 
 /// The RDAP statuses of a domain: its EPP statuses, then its RGP statuses, each mapped per
@@ -124,7 +112,7 @@ pub(crate) fn ip_addresses(addresses: &[String]) -> Option<Value> {
 }
 
 /// `secureDNS` (RFC 9083 §5.3): signed when there are DS records, with them.
-fn secure_dns(ds: &[DsData]) -> Value {
+fn secure_dns(ds: &[DsRecord]) -> Value {
     let mut object = Map::new();
     object.insert("delegationSigned".into(), json!(!ds.is_empty()));
     if !ds.is_empty() {
@@ -154,7 +142,7 @@ pub(crate) fn domain_object(
     let path = format!("domain/{}", record.name.ascii);
     let mut object = Map::new();
     object.insert("objectClassName".into(), json!("domain"));
-    object.insert("handle".into(), json!(view.roid));
+    object.insert("handle".into(), json!(view.record.roid()));
     object.insert("ldhName".into(), json!(record.name.ascii));
     if record.name.unicode != record.name.ascii {
         object.insert("unicodeName".into(), json!(record.name.unicode));
@@ -178,7 +166,7 @@ pub(crate) fn domain_object(
         .map(|ns| nameserver_member(ns, service))
         .collect();
     object.insert("nameservers".into(), Value::Array(nameservers));
-    object.insert("secureDNS".into(), secure_dns(view.ds));
+    object.insert("secureDNS".into(), secure_dns(&view.record.ds_records));
 
     let mut entities = Vec::new();
     let mut redacted = Vec::new();

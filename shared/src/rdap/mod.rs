@@ -32,7 +32,7 @@ use crate::lifecycle::time::format_time;
 use crate::model::Timestamp;
 use serde_json::{json, Value};
 
-pub use domain::{domain, DomainView, DsData};
+pub use domain::{domain, DomainView};
 pub use entity::{contact_entity, registrar_entity, Registrar};
 pub use nameserver::nameserver;
 pub use query::{parse_domain_name, parse_entity_handle, parse_host_name, DomainQuery, RdapError};

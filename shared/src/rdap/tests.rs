@@ -3,6 +3,7 @@
 
 use super::domain::statuses;
 use super::*;
+use crate::dns::DsRecord;
 use crate::lifecycle::{
     Actor, AutoRenew, ClientStatus, ContactRecord, DomainRecord, DomainState, HoldReason,
     Verification,
@@ -76,6 +77,8 @@ fn domain_record(unicode: &str, language: Option<&str>, state: DomainState) -> D
         client_statuses: Default::default(),
         transfer_lock: false,
         auth_code: crate::lifecycle::AuthCode::new("secret-auth-code"),
+        roid: "D0123456789ABCDEF0123-COOP".into(),
+        ds_records: vec![],
         add_grace_until: None,
         auto_renew: None,
         approval: None,
@@ -97,16 +100,18 @@ fn registrar() -> Registrar {
     Registrar::new("acme", Some("Acme Domains"))
 }
 
-fn answer(record: &DomainRecord, ds: &[DsData]) -> Value {
+fn answer(record: &DomainRecord, ds: &[DsRecord]) -> Value {
+    let record = &DomainRecord {
+        ds_records: ds.to_vec(),
+        ..record.clone()
+    };
     let contacts = contacts();
     let registrar = registrar();
     domain(
         &DomainView {
             record,
-            roid: "D0123456789ABCDEF0123-COOP",
             contacts: &contacts,
             registrar: &registrar,
-            ds,
         },
         &service(),
     )
@@ -263,13 +268,13 @@ fn domain_has_every_member_the_profile_requires() {
 #[test]
 fn ds_records_make_the_delegation_signed() {
     let ds = [
-        DsData {
+        DsRecord {
             key_tag: 12345,
             algorithm: 13,
             digest_type: 2,
             digest: "49fd46e6c4b45c55d4ac49fd46e6c4b45c55d4ac49fd46e6c4b45c55d4ac1234".into(),
         },
-        DsData {
+        DsRecord {
             key_tag: 54321,
             algorithm: 8,
             digest_type: 2,
@@ -724,10 +729,8 @@ fn search_pages_with_a_cursor() {
         .iter()
         .map(|record| DomainView {
             record,
-            roid: "D1-COOP",
             contacts: &contacts,
             registrar: &registrar,
-            ds: &[],
         })
         .collect();
     let query = parse_search("name=pio*&count=true").expect("query");

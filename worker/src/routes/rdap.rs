@@ -13,8 +13,8 @@
 //!   hour for malformed queries; 429 and failures not at all;
 //! - a domain's status is projected to now (`lifecycle::project_domain`), like every other
 //!   read, so a late cron never shows a stale status, and a name the projection frees is 404;
-//! - the ROID is the registry's (`outputs::escrow::roid`), the DS records are not stored yet
-//!   (an empty slice: `secureDNS.delegationSigned` false).
+//! - the ROID (unique per registration) and the DS records come from the domain record, so
+//!   RDAP, the escrow deposit and the zone never disagree.
 
 use coopreg_shared::lifecycle::{self, DomainRecord, WEB_RESELLER};
 use coopreg_shared::limits::Burst;
@@ -125,22 +125,14 @@ async fn domain(
         return Ok(Err(not_found()));
     };
     let registrar = Registrar::new(&current.reseller, row.registrar_name.as_deref());
-    let roid = roid(&current);
     Ok(Ok(rdap::domain(
         &DomainView {
             record: &current,
-            roid: &roid,
             contacts: &row.contacts,
             registrar: &registrar,
-            ds: &[],
         },
         service,
     )))
-}
-
-/// The registry's repository object id of a domain.
-fn roid(domain: &DomainRecord) -> String {
-    crate::outputs::escrow::roid(&domain.name.ascii)
 }
 
 /// `entity/<handle>`: a registrar (reseller, or the web form's) or a contact.
@@ -175,14 +167,13 @@ async fn search_domains(
 ) -> Result<std::result::Result<Value, RdapError>> {
     let (rows, total) = rdap_store::search(db, search, rdap::PAGE_SIZE + 1).await?;
     let more = rows.len() > rdap::PAGE_SIZE as usize;
-    let current: Vec<(DomainRecord, Registrar, String)> = rows
+    let current: Vec<(DomainRecord, Registrar)> = rows
         .into_iter()
         .take(rdap::PAGE_SIZE as usize)
         .filter_map(|row| {
             let domain = lifecycle::project_domain(&row.domain, row.owner.as_ref(), service.now)?;
             let registrar = Registrar::new(&domain.reseller, row.registrar_name.as_deref());
-            let roid = roid(&domain);
-            Some((domain, registrar, roid))
+            Some((domain, registrar))
         })
         .collect();
     if current.is_empty() && search.cursor.is_none() {
@@ -193,12 +184,10 @@ async fn search_domains(
     }
     let views: Vec<DomainView> = current
         .iter()
-        .map(|(record, registrar, roid)| DomainView {
+        .map(|(record, registrar)| DomainView {
             record,
-            roid,
             contacts: &[],
             registrar,
-            ds: &[],
         })
         .collect();
     Ok(Ok(rdap::domain_search(
