@@ -60,38 +60,59 @@ bench_http() {
 # RDAP domain lookups (`GET /rdap/domain/<name>`: one D1 read of the domain with its contacts
 # and registrar, the projection to now, the RDAP JSON) against the calibration worker's bare
 # D1 read in the same mode, on the production build. Target: >= 0.85 of the bare read.
+# The machine is shared, so both servers run at once and are measured in alternating slices
+# (RDAP_ROUNDS of RDAP_SLICE each): a change in load falls on both sides alike.
 bench_rdap() {
   scripts/setup.sh >/dev/null
   scripts/build.sh --production
-  echo "== RDAP on local workerd (production build), wrk -t1 -c${CONNECTIONS} -d${DURATION} per route"
+  local rounds="${RDAP_ROUNDS:-6}" slice="${RDAP_SLICE:-5s}"
+  echo "== RDAP on local workerd (production build), wrk -t1 -c${CONNECTIONS}, ${rounds} alternating slices of ${slice} per route"
   echo "machine: $(bench_machine)"
   bench_header
   local mode
   for mode in ${RDAP_MODES:-off on}; do
-    if [ "$mode" = on ]; then bench_start --inspector; else bench_start; fi
-    local ascii
-    ascii=$(curl -sf -X POST "$url/api/v1/orders" -H 'content-type: application/json' \
+    local flags=()
+    [ "$mode" = on ] && flags=(--inspector)
+    bench_start "${flags[@]}"
+    local app_url="$url" app_server="$bench_server" app_state="$bench_state"
+    bench_server="" bench_state=""
+    bench_start "${flags[@]}" --config bench/floor/wrangler.toml
+    # bench_start's trap stops only the floor server; this one stops both.
+    trap 'bench_stop; kill -- "-$app_server" 2>/dev/null || true; rm -rf "$app_state"' EXIT INT TERM
+    local floor_url="$url" ascii
+    ascii=$(curl -sf -X POST "$app_url/api/v1/orders" -H 'content-type: application/json' \
       -d "$(node -e 'console.log(JSON.stringify(require("./bench/seed-order.json")))')" |
       node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).domain.ascii))')
-    curl -sf "$url/rdap/domain/$ascii" >/dev/null
-    local base help lookup
-    base=$(bench_measure "$CONNECTIONS" "$url/ping")
-    help=$(bench_measure "$CONNECTIONS" "$url/rdap/help")
-    lookup=$(bench_measure "$CONNECTIONS" "$url/rdap/domain/$ascii")
+    curl -sf "$app_url/rdap/domain/$ascii" >/dev/null
+    local ping="" help="" lookup="" floor_ping="" floor_d1="" round
+    for round in $(seq 1 "$rounds"); do
+      ping+="$(DURATION=$slice bench_measure "$CONNECTIONS" "$app_url/ping");"
+      floor_ping+="$(DURATION=$slice bench_measure "$CONNECTIONS" "$floor_url/ping");"
+      lookup+="$(DURATION=$slice bench_measure "$CONNECTIONS" "$app_url/rdap/domain/$ascii");"
+      floor_d1+="$(DURATION=$slice bench_measure "$CONNECTIONS" "$floor_url/d1");"
+      help+="$(DURATION=$slice bench_measure "$CONNECTIONS" "$app_url/rdap/help");"
+    done
     bench_stop
-    local floor_ping floor_d1
-    if [ "$mode" = on ]; then bench_start --inspector --config bench/floor/wrangler.toml; else bench_start --config bench/floor/wrangler.toml; fi
-    floor_ping=$(bench_measure "$CONNECTIONS" "$url/ping")
-    floor_d1=$(bench_measure "$CONNECTIONS" "$url/d1")
-    bench_stop
-    local ping_rps="${base%% *}" floor_rps="${floor_ping%% *}" d1_rps="${floor_d1%% *}"
-    bench_row "$mode" "GET /ping (trivial, baseline)" "$base" "$ping_rps"
+    kill -- "-$app_server" 2>/dev/null || true
+    wait "$app_server" 2>/dev/null || true
+    rm -rf "$app_state"
+    trap bench_stop EXIT INT TERM
+    ping=$(bench_mean "$ping") help=$(bench_mean "$help") lookup=$(bench_mean "$lookup")
+    floor_ping=$(bench_mean "$floor_ping") floor_d1=$(bench_mean "$floor_d1")
+    local ping_rps="${ping%% *}" floor_rps="${floor_ping%% *}" d1_rps="${floor_d1%% *}"
+    bench_row "$mode" "GET /ping (trivial, baseline)" "$ping" "$ping_rps"
     bench_row "$mode" "GET /rdap/help (no storage)" "$help" "$ping_rps"
     bench_row "$mode" "GET /rdap/domain/{name} vs /ping" "$lookup" "$ping_rps"
     bench_row "$mode" "calibration: JS GET /ping" "$floor_ping" "$floor_rps"
     bench_row "$mode" "calibration: JS one D1 read" "$floor_d1" "$floor_rps"
     bench_row "$mode" "RDAP domain lookup vs JS D1 read" "$lookup" "$d1_rps" 0.85
   done
+}
+
+# bench_mean "rps p50 p99;rps p50 p99;…" → the means, as bench_measure prints one slice.
+bench_mean() {
+  tr ';' '\n' <<<"$1" | awk 'NF == 3 { n++; r += $1; a += $2; b += $3 }
+    END { printf "%.1f %.2f %.2f\n", r / n, a / n, b / n }'
 }
 
 case "$what" in

@@ -112,6 +112,7 @@ test("a domain answer has every member the profile requires, its personal data r
   assert.equal(answer.ldhName, ascii);
   assert.equal(answer.unicodeName, undefined, "an LDH name has no unicodeName");
   assert.deepEqual(answer.status, ["pending create", "add period"], "PROCESSING is pendingCreate, in its add grace period");
+  assert.equal(answer.remarks[0].title, "Registration pending", "PROCESSING says so in words");
   const actions = answer.events.map((event) => event.eventAction);
   assert.deepEqual(actions, ["registration", "expiration", "last changed", "last update of RDAP database"]);
   for (const event of answer.events) assert.ok(!Number.isNaN(Date.parse(event.eventDate)), event.eventDate);
@@ -164,6 +165,7 @@ test("a domain answer has every member the profile requires, its personal data r
   await confirm(email);
   const active = await rdap(`domain/${ascii}`);
   assert.deepEqual(active.body.status, ["active", "add period"]);
+  assert.equal(active.body.remarks, undefined);
 });
 
 test("HELD and REDEMPTION names show their status; a free name is 404 with an RDAP error body", async () => {
@@ -175,6 +177,7 @@ test("HELD and REDEMPTION names show their status; a free name is 404 with an RD
   const heldAnswer = await rdap(`domain/${held.name.ascii}`);
   assert.equal(heldAnswer.status, 200, heldAnswer.text);
   assert.deepEqual(heldAnswer.body.status, ["server hold"]);
+  assert.match(heldAnswer.body.remarks[0].description[0], /not delegated/);
   const registrar = role(heldAnswer.body, "registrar");
   assert.equal(registrar.handle, RESELLER);
   assert.equal(vcard(registrar, "fn")[3], RESELLER_NAME);
@@ -231,6 +234,13 @@ test("name servers, entities and help", async () => {
   assert.equal(external.status, 200, external.text);
   assert.equal(external.body.ipAddresses, undefined);
   assertError(await rdap(`nameserver/ns.${uniqueLabel("none")}.example`), 404, "an unknown name server");
+  // The host index follows the records (migrations/0009's triggers): a changed delegation, a
+  // deleted domain.
+  await worker.d1(`UPDATE domains SET rev = rev + 1, record = json_set(record, '$.nameservers',
+    json('[{"host":"ns5.example.org"}]')) WHERE name = '${ascii}'`);
+  assertError(await rdap("nameserver/ns9.example.org"), 404, "a host no domain lists any more");
+  assert.equal((await rdap("nameserver/ns5.example.org")).status, 200);
+  assert.deepEqual((await rdap(`domain/${ascii}`)).body.nameservers.map((ns) => ns.ldhName), ["ns5.example.org"]);
 
   // The registrar entity of a reseller, and of the web form.
   const reseller = await rdap(`entity/${RESELLER}`);
@@ -248,6 +258,10 @@ test("name servers, entities and help", async () => {
   assert.ok(!contact.text.includes(PERSONAL.last_name) && !contact.text.includes("1999555123"));
   assert.ok(contact.body.redacted.some((r) => r.name.type === "Registrant Email"));
   assertError(await rdap("entity/NO-SUCH-HANDLE"), 404, "an unknown handle");
+
+  await worker.d1(`DELETE FROM domains WHERE name = '${ascii}'`);
+  assertError(await rdap("nameserver/ns5.example.org"), 404, "the host of a deleted domain");
+  assertError(await rdap(`domain/${ascii}`), 404, "a deleted domain");
 
   const help = await rdap("help");
   assert.equal(help.status, 200);

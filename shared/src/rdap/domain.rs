@@ -12,7 +12,8 @@
 use super::entity::{domain_contact, registrar_object, Registrar};
 use super::{event, rdap_status, top_level, Service};
 use crate::dns::DsRecord;
-use crate::lifecycle::{ContactRecord, DomainRecord};
+use crate::lifecycle::time::format_time;
+use crate::lifecycle::{ContactRecord, DomainRecord, DomainState};
 use crate::model::{ContactRole, Nameserver};
 use serde_json::{json, Map, Value};
 
@@ -38,6 +39,41 @@ pub fn statuses(record: &DomainRecord) -> Vec<&'static str> {
         }
     }
     out
+}
+
+/// A remark that says in words what the state means, for the states a status word alone does
+/// not explain; `None` for the others.
+fn state_remark(record: &DomainRecord) -> Option<Value> {
+    let (title, text) = match &record.state {
+        DomainState::Processing => (
+            "Registration pending",
+            "The registration waits for its registrant's confirmation of eligibility; it is \
+             not delegated in the .coop zone before."
+                .to_string(),
+        ),
+        DomainState::Held { .. } => (
+            "On hold",
+            "The registry holds this domain (serverHold): it is not delegated in the .coop zone."
+                .to_string(),
+        ),
+        DomainState::Redemption { until, .. } => (
+            "Deleted, restorable",
+            format!(
+                "The domain was deleted; its registrar can restore it until {}, then the name \
+                 is released.",
+                format_time(*until)
+            ),
+        ),
+        DomainState::PendingDelete { until } => (
+            "Deleted",
+            format!(
+                "The domain was deleted; the name is released at {}.",
+                format_time(*until)
+            ),
+        ),
+        DomainState::Active | DomainState::PendingTransfer(_) => return None,
+    };
+    Some(json!({ "title": title, "description": [text] }))
 }
 
 /// The `nameservers` member entry for one delegation name server.
@@ -112,6 +148,9 @@ pub(crate) fn domain_object(
         object.insert("unicodeName".into(), json!(record.name.unicode));
     }
     object.insert("status".into(), json!(statuses(record)));
+    if let Some(remark) = state_remark(record) {
+        object.insert("remarks".into(), json!([remark]));
+    }
     object.insert(
         "events".into(),
         json!([

@@ -231,14 +231,17 @@ pub fn domain_search(
         .map(|view| {
             let (mut object, _) = domain_object(view, service, false);
             if let Value::Object(map) = &mut object {
-                map.insert(
-                    "remarks".into(),
-                    json!([{
-                        "title": "Contacts left out",
-                        "type": "object truncated due to server policy",
-                        "description": ["Look the domain up for its contacts."],
-                    }]),
-                );
+                let truncated = json!({
+                    "title": "Contacts left out",
+                    "type": "object truncated due to server policy",
+                    "description": ["Look the domain up for its contacts."],
+                });
+                match map.get_mut("remarks") {
+                    Some(Value::Array(remarks)) => remarks.push(truncated),
+                    _ => {
+                        map.insert("remarks".into(), json!([truncated]));
+                    }
+                }
             }
             object
         })

@@ -438,6 +438,24 @@ fn statuses_follow_rfc_8056() {
         &[],
     );
     assert_eq!(strings(&processing["status"]), vec!["pending create"]);
+    assert_eq!(processing["remarks"][0]["title"], "Registration pending");
+    let redemption = answer(
+        &domain_record(
+            "pioneers.coop",
+            None,
+            DomainState::Redemption {
+                since: NOW - DAY,
+                until: NOW + 29 * DAY,
+                previous: Box::new(DomainState::Active),
+            },
+        ),
+        &[],
+    );
+    assert!(redemption["remarks"][0]["description"][0]
+        .as_str()
+        .unwrap_or_default()
+        .contains(&crate::lifecycle::time::format_time(NOW + 29 * DAY)));
+    assert!(answer(&active(), &[]).get("remarks").is_none());
 }
 
 /// One name per .coop IDN table, by its U-label.
