@@ -75,7 +75,10 @@ pub fn owe(
     }
     names
         .iter()
-        .map(|name| dns_store::enqueue(db, name, now, now + backoff(1)))
+        .map(|name| {
+            let fresh = u32::from_le_bytes(crate::crypto::random_bytes::<4>()?);
+            dns_store::enqueue(db, name, fresh, now, now + backoff(1))
+        })
         .collect()
 }
 
