@@ -113,6 +113,10 @@ test("register → not in DNS while PROCESSING → confirm → NS, glue, signed 
   // The zone's own keys answer, signed.
   assert.match(dns.dig("coop.", "DNSKEY", "+dnssec"), /RRSIG\s+DNSKEY/);
 
+  // Staff see the DS records on the domain's page.
+  const domainPage = await (await session.request(`/staff/domains/${name}`)).text();
+  assert.ok(domainPage.includes(`<code class="ds">${DS}</code>`), "the console shows the DS record");
+
   await domainAction(name, "hold");
   await eventually("delegation gone on serverHold", () => !delegated(name));
   assert.deepEqual(delegation(name).glue, [], "no glue left behind");
