@@ -12,7 +12,7 @@
 
 CREATE TABLE dns_outbox (
   name            TEXT PRIMARY KEY,           -- A-label domain name
-  generation      INTEGER NOT NULL DEFAULT 1, -- raised by every new change of the domain
+  generation      INTEGER NOT NULL DEFAULT 1, -- random when written, raised by every new change
   queued_at       INTEGER NOT NULL,           -- the latest change
   attempts        INTEGER NOT NULL DEFAULT 0, -- failed pushes of this generation
   next_attempt_at INTEGER NOT NULL,           -- when cron may push it

@@ -113,6 +113,10 @@ test("register → not in DNS while PROCESSING → confirm → NS, glue, signed 
   // The zone's own keys answer, signed.
   assert.match(dns.dig("coop.", "DNSKEY", "+dnssec"), /RRSIG\s+DNSKEY/);
 
+  // Staff see the DS records on the domain's page.
+  const domainPage = await (await session.request(`/staff/domains/${name}`)).text();
+  assert.ok(domainPage.includes(`<code class="ds">${DS}</code>`), "the console shows the DS record");
+
   await domainAction(name, "hold");
   await eventually("delegation gone on serverHold", () => !delegated(name));
   assert.deepEqual(delegation(name).glue, [], "no glue left behind");
@@ -298,4 +302,21 @@ test("reconciliation repairs drift behind the registry's back and reports counts
   assert.match(page, /DNS \(hidden primary\)/);
   assert.match(page, new RegExp(`<td class="missing">${run.missing}</td>`));
   assert.match(page, new RegExp(`<td class="repaired">${run.repaired}</td>`));
+});
+
+// Last in this file: it moves the worker's clock by weeks.
+test("time-driven changes reach the server too: with PROCESSING published, the day-15 hold removes the delegation", async () => {
+  worker.d1("INSERT INTO settings (key, value) VALUES ('publish_processing', 'true') ON CONFLICT (key) DO UPDATE SET value = 'true'");
+  const label = uniqueLabel("tick");
+  const name = `${label}.coop`;
+  const body = await submit(order({ domain: name, owner: { email: `${label}@example.coop` } }));
+  assert.equal(body.status, "PROCESSING");
+  await eventually("a PROCESSING domain is published while the setting is on", () => delegated(name));
+  // Never confirmed: cron holds it at day 15 and pushes the change in the same run.
+  await api(url, "/dev/clock", { method: "POST", body: { advance_days: 15 } });
+  await runCron(url);
+  const record = JSON.parse(worker.d1(`SELECT record FROM domains WHERE name = '${name}'`)[0].record);
+  assert.equal(record.state.state, "held");
+  assert.ok(!delegated(name), "the hold reached the server with cron's run");
+  assert.equal(pending(name).length, 0);
 });

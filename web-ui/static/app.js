@@ -442,7 +442,7 @@ async function submit(event) {
 
 function onEdit(event) {
   const el = event.target;
-  if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement)) return;
+  if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement)) return;
   dropServerProblems(el);
   // The domain is checked as it is typed; other fields once left or once they show an error.
   if (el === domainInput || el.type === 'checkbox' || el.type === 'radio' || el.tagName === 'SELECT') touch(el);
@@ -457,7 +457,7 @@ let redrawAfterPointer = false;
 
 function onLeave(event) {
   const el = event.target;
-  if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement)) return;
+  if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement)) return;
   if (el.name && el.name.endsWith('_country') && el.value) el.value = el.value.trim().toUpperCase();
   touch(el);
   if (pointerDown) redrawAfterPointer = true;

@@ -14,16 +14,20 @@ pub struct Owed {
 
 /// The statement that records that `name`'s delegation must be pushed, for the batch that
 /// changes the domain. The first attempt belongs to the request (after its response); cron
-/// takes the row once `next_attempt_at` has passed.
+/// takes the row once `next_attempt_at` has passed. A new row starts at a random
+/// `generation` (`fresh`), an existing one moves to the next: a push that read an older
+/// generation never settles a row written after it, even one written after its row was
+/// deleted.
 pub fn enqueue(
     db: &D1Database,
     name: &str,
+    fresh: u32,
     now: i64,
     first_retry_at: i64,
 ) -> Result<D1PreparedStatement> {
     db.prepare(
         "INSERT INTO dns_outbox (name, generation, queued_at, attempts, next_attempt_at)
-         VALUES (?1, 1, ?2, 0, ?3)
+         VALUES (?1, ?4, ?2, 0, ?3)
          ON CONFLICT (name) DO UPDATE SET generation = generation + 1, queued_at = ?2,
            attempts = 0, next_attempt_at = ?3, last_error = NULL",
     )
@@ -31,6 +35,7 @@ pub fn enqueue(
         name.into(),
         (now as f64).into(),
         (first_retry_at as f64).into(),
+        f64::from(fresh).into(),
     ])
 }
 

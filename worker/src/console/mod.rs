@@ -627,6 +627,21 @@ async fn domain_page(
             )
         })
         .collect();
+    let ds_records = if domain.ds_records.is_empty() {
+        "<span class=\"muted\">none (unsigned)</span>".to_string()
+    } else {
+        let items: String = domain
+            .ds_records
+            .iter()
+            .map(|ds| {
+                format!(
+                    "<li><code class=\"ds\">{}</code></li>",
+                    escape(&ds.to_text())
+                )
+            })
+            .collect();
+        format!("<ul>{items}</ul>")
+    };
     let events = registry_store::history(db, &[domain.object()], 200).await?;
     let body = format!(
         "{notice}{error}<section class=\"card\"><dl class=\"facts\">\
@@ -634,6 +649,7 @@ async fn domain_page(
          <dt>State</dt><dd>{state}</dd><dt>EPP status</dt><dd><code>{epp}</code></dd>\
          <dt>Owner</dt><dd>{owner}</dd><dt>Reseller</dt><dd>{reseller}</dd>\
          <dt>Expires</dt><dd>{expires}</dd><dt>Name servers</dt><dd><ul>{nameservers}</ul></dd>\
+         <dt>DNSSEC DS records</dt><dd>{ds_records}</dd>\
          <dt>Eligibility certified</dt><dd>{certification}</dd></dl>\
          <div class=\"actions\">{forms}</div></section><h2>History</h2>{history}",
         notice = done_notice(done),

@@ -75,7 +75,10 @@ pub fn owe(
     }
     names
         .iter()
-        .map(|name| dns_store::enqueue(db, name, now, now + backoff(1)))
+        .map(|name| {
+            let fresh = u32::from_le_bytes(crate::crypto::random_bytes::<4>()?);
+            dns_store::enqueue(db, name, fresh, now, now + backoff(1))
+        })
         .collect()
 }
 
@@ -98,19 +101,21 @@ pub fn push_soon(env: &Env, ctx: &Context, names: Vec<String>, now: i64) {
     });
 }
 
-/// Pushes `names` now (where there is no request to push after: the console, cron); a
-/// failure is left to cron's retries.
+/// Pushes `names` now (where there is no request to push after: the console, cron), at
+/// most [`CRON_BATCH`] per PATCH; a failure is left to cron's retries.
 pub async fn push_now(env: &Env, db: &D1Database, names: &[String], now: i64) {
     if names.is_empty() || api(env).is_none() {
         return;
     }
-    let result = async {
-        let owed = dns_store::owed(db, names).await?;
-        push(env, db, &owed, now).await
-    }
-    .await;
-    if let Err(error) = result {
-        worker::console_warn!("DNS push failed: {error}");
+    for chunk in names.chunks(CRON_BATCH as usize) {
+        let result = async {
+            let owed = dns_store::owed(db, chunk).await?;
+            push(env, db, &owed, now).await
+        }
+        .await;
+        if let Err(error) = result {
+            worker::console_warn!("DNS push failed: {error}");
+        }
     }
 }
 

@@ -40,9 +40,10 @@ pub async fn get(env: &Env) -> Result<Response> {
         Err(error) => return http::internal("health", &error),
     };
     let dns = match crate::dns::api(env) {
-        Some(api) => Dns {
+        Some(_) => Dns {
             configured: true,
-            status: format!("pushing to {}", api.base()),
+            // Where the hidden primary is stays out of this public answer.
+            status: "pushing changes to the hidden primary".to_string(),
             outbox: crate::dns_store::outbox_state(&db)
                 .await
                 .unwrap_or_default(),
