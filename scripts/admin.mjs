@@ -3,10 +3,13 @@
 //
 //   node scripts/admin.mjs create-reseller --id ID --name NAME [--password PW] [--remote] [--persist-to DIR]
 //       Creates (or resets the password of) a reseller account. Prints the password once; only
-//       a salted PBKDF2-SHA256 hash is stored. --remote writes to the deployed D1 database.
+//       a salted PBKDF2-SHA256 hash is stored. A reset ends the account's sessions. The ids the
+//       registry uses itself (shared/data/reserved-account-ids.txt, e.g. `web`) are refused.
+//       --remote writes to the deployed D1 database.
 //   node scripts/admin.mjs create-staff --id ID --name NAME [--password PW] [--remote] [--persist-to DIR]
 //       The same for a registry staff account (staff console).
 import { pbkdf2Sync, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,10 +43,19 @@ function parseArgs(argv) {
 }
 
 const ACCOUNT_TABLES = { "create-reseller": "resellers", "create-staff": "staff" };
+const SESSION_KINDS = { resellers: "reseller", staff: "staff" };
 
+/** The ids no account may have: the core's list (shared/src/accounts.rs reads the same file). */
+export function reservedAccountIds() {
+  return readFileSync(join(ROOT, "shared", "data", "reserved-account-ids.txt"), "utf8")
+    .split("\n").map((line) => line.split("#")[0].trim().toLowerCase()).filter(Boolean);
+}
+
+/** Creates the account, or resets its password and ends every session it has (one batch). */
 function accountSql(table, id, name, password, now) {
   return `INSERT INTO ${table} (id, name, password_hash, created_at) VALUES (${sqlString(id)}, ${sqlString(name)}, ${sqlString(hashPassword(password))}, ${now})
-    ON CONFLICT (id) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash`;
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash;
+    DELETE FROM sessions WHERE kind = ${sqlString(SESSION_KINDS[table])} AND account_id = ${sqlString(id)}`;
 }
 
 function execute(sql, args) {
@@ -70,6 +82,11 @@ function main() {
   if (!table || !args.id || !args.name || !/^[a-z0-9][a-z0-9._-]{1,31}$/.test(args.id)) {
     console.error("usage: admin.mjs create-reseller|create-staff --id ID --name NAME [--password PW] [--remote] [--persist-to DIR]\n" +
       "  ID: 2-32 characters a-z 0-9 . _ -, starting with a letter or digit");
+    process.exit(2);
+  }
+  if (reservedAccountIds().includes(args.id.toLowerCase())) {
+    console.error(`admin.mjs: the id "${args.id}" is reserved for the registry's own use (shared/data/reserved-account-ids.txt; ` +
+      "e.g. `web` sponsors every web registration); choose another id.");
     process.exit(2);
   }
   const password = args.password ?? newPassword();

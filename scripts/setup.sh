@@ -32,6 +32,20 @@ if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# The hidden primary (issue 12): PowerDNS with its SQLite back end, sqlite3 to create its
+# database, dig to look at it. scripts/pdns.sh runs it; dev.sh and the DNS tests start it.
+if ! command -v pdns_server >/dev/null || ! command -v sqlite3 >/dev/null || ! command -v dig >/dev/null \
+   || [ ! -f /usr/share/doc/pdns-backend-sqlite3/schema.sqlite3.sql ]; then
+  log "installing PowerDNS (pdns-server, pdns-backend-sqlite3), sqlite3 and dig (bind9-dnsutils)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends pdns-server pdns-backend-sqlite3 sqlite3 bind9-dnsutils >/dev/null
+  # Debian enables a system-wide pdns service; coopreg runs its own instances only.
+  if command -v systemctl >/dev/null && systemctl is-active --quiet pdns 2>/dev/null; then
+    systemctl disable --now pdns >/dev/null 2>&1 || true
+  fi
+fi
+
 if [ "$want_test" = 1 ]; then
   if [ ! -x /usr/bin/chromium ] || ! command -v named-checkzone >/dev/null; then
     log "installing Debian chromium and bind9-utils (named-checkzone)"
@@ -47,6 +61,10 @@ if [ "$want_test" = 1 ]; then
     log "installing the CentralNic Reseller Python SDK (the real reseller client) and idna"
     .tools/py/bin/pip install --quiet --disable-pip-version-check --no-deps \
       centralnicreseller-apiconnector==6.0.0 idna==3.18
+  fi
+  if ! .tools/py/bin/python -c 'import rdap' 2>/dev/null; then
+    log "installing the rdap client (20C's, from PyPI: the real RDAP client of tests/rdap/)"
+    .tools/py/bin/python -m pip install --quiet --disable-pip-version-check rdap==1.7.0
   fi
 fi
 log "ready"

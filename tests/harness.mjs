@@ -67,7 +67,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
  * (200 unless given: the production guard answers 503).
  */
 export async function startWorker({ vars = {}, config, state: reuseState, rateLimits, lenientLimits = true, main,
-  ready = (status) => status === 200 } = {}) {
+  ready = (status) => status === 200, dns: withDns = false } = {}) {
   if (!existsSync(join(ROOT, dirname(main ?? "build/worker/entry.mjs"), "index.js"))) {
     throw new Error(`${dirname(main ?? "build/worker/entry.mjs")} is missing: run scripts/build.sh first`);
   }
@@ -77,6 +77,9 @@ export async function startWorker({ vars = {}, config, state: reuseState, rateLi
     ? deriveConfig(join(ROOT, config ?? "wrangler.toml"), { rateLimits, main }) : null;
   const configArgs = derived ? ["--config", derived] : config ? ["--config", join(ROOT, config)] : [];
   if (lenientLimits) vars = { ...LENIENT_VARS, ...vars };
+  // `dns: true`: a real PowerDNS (scripts/pdns.sh) on free ports as the hidden primary.
+  const dns = withDns ? await startPowerDns() : null;
+  if (dns) vars = { ...vars, DNS_API_URL: dns.apiUrl, DNS_API_KEY: dns.apiKey };
   const port = await freePort();
   execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, ...configArgs],
     { cwd: ROOT, env: WRANGLER_ENV, stdio: "pipe" });
@@ -111,6 +114,7 @@ export async function startWorker({ vars = {}, config, state: reuseState, rateLi
     try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
     if (!keepState) rmSync(state, { recursive: true, force: true });
     if (derived) rmSync(derived, { force: true });
+    if (dns) dns.remove();
   };
   after(() => stop());
 
@@ -127,7 +131,7 @@ export async function startWorker({ vars = {}, config, state: reuseState, rateLi
 
   const { d1, d1Batch, close } = localD1(state, derived ?? (config ? join(ROOT, config) : join(ROOT, "wrangler.toml")));
   closeD1 = close;
-  return { url, stop, d1, d1Batch, log: () => output, state };
+  return { url, stop, d1, d1Batch, log: () => output, state, dns };
 }
 
 /**
@@ -183,6 +187,47 @@ function localD1(state, configPath) {
       const { mf } = await opened.catch(() => ({}));
       opened = undefined;
       await mf?.dispose();
+    },
+  };
+}
+
+const PDNS = join(ROOT, "scripts", "pdns.sh");
+const runningDns = new Set();
+process.on("exit", () => {
+  for (const dir of runningDns) {
+    try { execFileSync(PDNS, ["stop", dir], { stdio: "ignore" }); } catch { /* gone */ }
+  }
+});
+
+/**
+ * A PowerDNS Authoritative Server for `coop.` (signed, SQLite) on free ports, via
+ * scripts/pdns.sh. Returns { port, apiUrl, apiKey, stop(), start(), remove(), dig(...args),
+ * api(path, init) }: `stop` and `start` keep the database (an outage and its end).
+ */
+export async function startPowerDns() {
+  const dir = mkdtempSync(join(tmpdir(), "coopreg-pdns-"));
+  const port = await freePort();
+  const apiPort = await freePort();
+  const apiKey = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const start = () => { execFileSync(PDNS, ["start", dir, String(port), String(apiPort), apiKey], { stdio: "pipe" }); runningDns.add(dir); };
+  const stop = () => { execFileSync(PDNS, ["stop", dir], { stdio: "pipe" }); runningDns.delete(dir); };
+  start();
+  after(() => { try { stop(); } catch { /* gone */ } });
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  return {
+    port, apiPort, apiUrl, apiKey, dir, start, stop,
+    remove: () => { try { stop(); } catch { /* gone */ } rmSync(dir, { recursive: true, force: true }); },
+    /** `dig @127.0.0.1 -p PORT ...args +norec +time=2 +tries=1`, its stdout. */
+    dig: (...args) => execFileSync("dig", ["@127.0.0.1", "-p", String(port), ...args, "+norec", "+time=2", "+tries=1"],
+      { stdio: "pipe" }).toString(),
+    /** The PowerDNS HTTP API with the key. */
+    api: async (path, { method = "GET", body } = {}) => {
+      const response = await fetch(apiUrl + path, {
+        method, headers: { "X-API-Key": apiKey, ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
     },
   };
 }

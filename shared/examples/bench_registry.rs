@@ -100,6 +100,7 @@ fn zone_domain(index: usize) -> ZoneDomain {
             language: None,
         },
         nameservers,
+        ds: Vec::new(),
         published: index % 10 != 9,
     }
 }
@@ -131,6 +132,7 @@ fn escrow_domain(index: usize, day: u32) -> EscrowDomain {
         }),
         name: zone.name,
         nameservers: zone.nameservers,
+        ds_records: zone.ds,
     }
 }
 

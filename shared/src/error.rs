@@ -30,6 +30,15 @@ pub enum ErrorCode {
     TooLong,
     /// A value that contains control characters.
     ControlCharacter,
+    /// A value that contains an invisible character (a format character such as U+200B zero
+    /// width space, U+2060 word joiner, U+FEFF, U+00AD soft hyphen, or another default
+    /// ignorable code point): two values that look the same must be the same.
+    InvisibleCharacter,
+    /// A request body of a media type this endpoint does not take (`Content-Type`).
+    UnsupportedMediaType,
+    /// A request sent from a page of another origin (`Origin`), refused so no other site can
+    /// act with a user's stored credentials.
+    CrossOrigin,
     /// A value that is not in Unicode NFC.
     NotNormalized,
     /// A value that is syntactically wrong in a way no more specific code covers.
@@ -100,6 +109,11 @@ pub enum ErrorCode {
     EligibilityRequired,
     /// An eligibility criterion code that is not in the list.
     UnknownCriterion,
+    /// A DNSSEC DS record that is malformed or uses a key tag, algorithm or digest type
+    /// .coop does not accept (`dns::ds`; the message carries the precise `ds_*` reason).
+    InvalidDsRecord,
+    /// A DNSSEC DNSKEY (reseller `DNSSEC#`) that is malformed or not acceptable.
+    InvalidDnskey,
 
     // --- state and permissions --------------------------------------------------------------
     /// The object does not exist.
@@ -125,6 +139,9 @@ pub enum ErrorCode {
     TokenInvalid,
     /// The verification link has expired.
     TokenExpired,
+    /// The order's registration has ended (deleted or freed); the order follows no later
+    /// registration of the same name.
+    OrderEnded,
     /// A signed request whose signature is wrong, stale or replayed.
     SignatureInvalid,
     /// A request whose Idempotency-Key was used with a different body.
@@ -157,6 +174,10 @@ impl ErrorCode {
             ErrorCode::WrongType => "wrong_type",
             ErrorCode::TooLong => "too_long",
             ErrorCode::ControlCharacter => "control_character",
+            ErrorCode::InvisibleCharacter => "invisible_character",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::CrossOrigin => "cross_origin",
+            ErrorCode::OrderEnded => "order_ended",
             ErrorCode::NotNormalized => "not_normalized",
             ErrorCode::InvalidValue => "invalid_value",
             ErrorCode::NotFound => "not_found",
@@ -210,6 +231,8 @@ impl ErrorCode {
             ErrorCode::PeriodRange => "period_range",
             ErrorCode::EligibilityRequired => "eligibility_required",
             ErrorCode::UnknownCriterion => "unknown_criterion",
+            ErrorCode::InvalidDsRecord => "invalid_ds_record",
+            ErrorCode::InvalidDnskey => "invalid_dnskey",
         }
     }
 
@@ -218,7 +241,11 @@ impl ErrorCode {
         use ErrorCode::*;
         match self {
             MalformedInput | Required | UnknownField | UnknownCommand | WrongType | TooLong
-            | ControlCharacter | NotNormalized | InvalidValue | PeriodExceeded => 422,
+            | ControlCharacter | InvisibleCharacter | NotNormalized | InvalidValue
+            | PeriodExceeded => 422,
+            UnsupportedMediaType => 415,
+            CrossOrigin => 403,
+            OrderEnded => 410,
             NotCoop
             | NotSecondLevel
             | EmptyLabel
@@ -250,7 +277,9 @@ impl ErrorCode {
             | InvalidIp
             | PeriodRange
             | EligibilityRequired
-            | UnknownCriterion => 422,
+            | UnknownCriterion
+            | InvalidDsRecord
+            | InvalidDnskey => 422,
             BodyTooLarge => 413,
             NotFound => 404,
             NotYours => 403,
@@ -272,13 +301,13 @@ impl ErrorCode {
             Required => (504, "Missing required attribute"),
             UnknownField => (503, "Invalid attribute name"),
             UnknownCommand => (500, "Invalid command name"),
-            MalformedInput | WrongType | ControlCharacter | NotNormalized => {
-                (505, "Invalid attribute value syntax")
-            }
+            MalformedInput | WrongType | ControlCharacter | InvisibleCharacter | NotNormalized
+            | UnsupportedMediaType => (505, "Invalid attribute value syntax"),
             TooLong | InvalidValue => (541, "Invalid attribute value"),
             BodyTooLarge => (505, "Invalid attribute value syntax"),
             NotFound => (545, "Entity reference not found"),
-            NotYours => (531, "Authorization failed"),
+            NotYours | CrossOrigin => (531, "Authorization failed"),
+            OrderEnded => (545, "Entity reference not found"),
             NameTaken | NameReserved => (549, "Command failed"),
             AllocationTokenInvalid => (531, "Authorization failed"),
             StatusProhibits => (552, "Domain status does not allow for operation"),
@@ -319,7 +348,9 @@ impl ErrorCode {
             NotCoop | NotSecondLevel | IdnMixedTables | UnknownIdnLanguage
             | IdnLanguageMismatch | LabelTooLong | NameTooLong | InvalidCountry
             | PrivacyService | NameserverCount | DuplicateNameserver | GlueRequired
-            | GlueNotAllowed | UnknownCriterion => (541, "Invalid attribute value"),
+            | GlueNotAllowed | UnknownCriterion | InvalidDsRecord | InvalidDnskey => {
+                (541, "Invalid attribute value")
+            }
             PeriodRange => (556, "Maximum registration period exceeded"),
         }
     }
@@ -424,6 +455,12 @@ mod tests {
             ErrorCode::NameReserved,
             ErrorCode::AllocationTokenInvalid,
             ErrorCode::RateLimited,
+            ErrorCode::InvisibleCharacter,
+            ErrorCode::UnsupportedMediaType,
+            ErrorCode::CrossOrigin,
+            ErrorCode::OrderEnded,
+            ErrorCode::InvalidDsRecord,
+            ErrorCode::InvalidDnskey,
         ] {
             assert_eq!(
                 serde_json::to_value(code).unwrap(),

@@ -16,7 +16,7 @@
 //!               postcode,country,phone,fax,email,reseller,verification
 //! #domains      name,uname,idn_language,roid,status,registrant,admin,tech,billing,reseller,
 //!               created,expires,certified_criterion,certified_at,certified_channel,
-//!               certified_ip
+//!               certified_ip,ds_records
 //! #nameservers  domain,host,addresses
 //! #end
 //! ```
@@ -32,6 +32,11 @@
 //! are empty for a domain registered before certifications were kept. They came with format
 //! 1.1; the reader also reads 1.0 deposits (without them), so the change report compares
 //! across the upgrade.
+//!
+//! `ds_records` (format 1.2, issue 12) holds the domain's DNSSEC DS records in presentation
+//! form (`<key tag> <algorithm> <digest type> <hex digest>`), separated by `;`, empty when
+//! the delegation is unsigned; the reader checks each with [`crate::dns::parse_ds`] and reads
+//! 1.1 and 1.0 deposits with none.
 //!
 //! Counts come first, as in RFC 8909's header, so the caller supplies them up front
 //! (`SELECT COUNT(*)` per table) and [`DepositWriter`] checks each section against its
@@ -54,13 +59,16 @@
 
 use chrono::{DateTime, SecondsFormat};
 
+use crate::dns::DsRecord;
 use crate::error::{ErrorCode, Problem};
 use crate::lifecycle::Certification;
 use crate::model::{ContactInfo, DomainName, IdnLanguage, Nameserver, Timestamp};
 use crate::rfc4180;
 
 /// The version of this file format, written in `#deposit`.
-pub const FORMAT_VERSION: &str = "1.1";
+pub const FORMAT_VERSION: &str = "1.2";
+/// The earlier version with the certification but without `ds_records`.
+pub const FORMAT_VERSION_1_1: &str = "1.1";
 /// The earlier version the reader still reads: `#domains` without the `certified_*` columns.
 pub const FORMAT_VERSION_1_0: &str = "1.0";
 
@@ -88,7 +96,27 @@ const CONTACT_FIELDS: [&str; 16] = [
     "reseller",
     "verification",
 ];
-const DOMAIN_FIELDS: [&str; 16] = [
+const DOMAIN_FIELDS: [&str; 17] = [
+    "name",
+    "uname",
+    "idn_language",
+    "roid",
+    "status",
+    "registrant",
+    "admin",
+    "tech",
+    "billing",
+    "reseller",
+    "created",
+    "expires",
+    "certified_criterion",
+    "certified_at",
+    "certified_channel",
+    "certified_ip",
+    "ds_records",
+];
+/// `#domains` of format 1.1: without `ds_records`.
+const DOMAIN_FIELDS_1_1: [&str; 16] = [
     "name",
     "uname",
     "idn_language",
@@ -196,6 +224,8 @@ pub struct EscrowDomain {
     pub certification: Option<Certification>,
     /// Written in `#nameservers`, one row per host.
     pub nameservers: Vec<Nameserver>,
+    /// DNSSEC DS records (format 1.2; empty when read from older deposits).
+    pub ds_records: Vec<DsRecord>,
 }
 
 /// A whole deposit, as [`parse_deposit`] reads it.
@@ -535,6 +565,12 @@ impl DepositWriter {
             let client_ip = certification
                 .and_then(|c| c.client_ip.as_deref())
                 .unwrap_or("");
+            let ds_records = domain
+                .ds_records
+                .iter()
+                .map(DsRecord::to_text)
+                .collect::<Vec<_>>()
+                .join(";");
             rfc4180::write_record(
                 out,
                 &[
@@ -554,6 +590,7 @@ impl DepositWriter {
                     &certified_at,
                     &channel,
                     client_ip,
+                    &ds_records,
                 ],
             );
             Ok(())

@@ -8,18 +8,25 @@
 //! Where to start: [`model`] (the objects), [`error`] (the one error type and its mappings),
 //! [`validate`] (what an order or a reseller command may carry), [`lifecycle`] (what each
 //! command does to domains and contacts over time), [`limits`] (how often the public paths
-//! may be used). The registry's outputs: [`zone`] (the
+//! may be used), [`rdap`] (the public lookup of registration data). The registry's outputs: [`zone`] (the
 //! delegation zone file), [`escrow`] (the daily deposit) and [`changes`] (what changed
-//! between two deposits, for registrant review).
+//! between two deposits, for registrant review); [`dns`] (DS records and the delegation
+//! rrsets pushed to the hidden primary).
 
+pub mod accounts;
+pub mod callback;
 pub mod changes;
+pub mod dns;
 pub mod error;
 pub mod escrow;
 pub mod lifecycle;
 pub mod limits;
 pub mod model;
+pub mod rdap;
+pub mod request_guard;
 pub mod reseller;
 pub mod rfc4180;
+pub mod spreadsheet;
 pub mod validate;
 pub mod zone;
 

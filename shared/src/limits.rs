@@ -3,7 +3,7 @@
 //!
 //! Two kinds:
 //! - **Bursts** per client IP address on the routes anyone can call (orders, new links,
-//!   availability, the reseller API's login, the staff login). The worker counts them with
+//!   availability, the reseller API's login, the staff login, RDAP). The worker counts them with
 //!   Cloudflare's Rate Limiting binding (per location and approximate, a speed bump); when it
 //!   says no, [`burst_refused`] is the answer.
 //! - **Durable quotas** per e-mail address, counted in D1 so they hold everywhere
@@ -14,6 +14,9 @@
 //!   - at most [`Limits::unconfirmed_web_orders_per_address`] unconfirmed web orders
 //!     ([`DomainRecord::is_unconfirmed_web_order`]) whose registrant has one address.
 //!
+//! - **Failed logins** per client and account together ([`login`]): a client that keeps
+//!   failing waits; the account stays open to everyone else.
+//!
 //! Over a limit the command is refused whole ([`OverLimit`]: `rate_limited`, HTTP 429 with
 //! `Retry-After`, a reseller protocol error): nothing is stored and no e-mail is sent.
 //! Addresses are compared as [`quota_address`] writes them, so `Ada@X.coop` and `ada@x.coop`
@@ -21,6 +24,8 @@
 //!
 //! [`EmailKind::counts_toward_link_quota`]: crate::lifecycle::EmailKind::counts_toward_link_quota
 //! [`DomainRecord::is_unconfirmed_web_order`]: crate::lifecycle::DomainRecord::is_unconfirmed_web_order
+
+pub mod login;
 
 use crate::error::{ErrorCode, Problem, Problems};
 use crate::lifecycle::Outcome;
@@ -144,6 +149,8 @@ pub enum Burst {
     Availability,
     ResellerLogin,
     StaffLogin,
+    /// RDAP lookups and searches (`/rdap/`).
+    Rdap,
 }
 
 /// The answer when the rate-limit binding refused a burst on `route`; the binding counts per
@@ -155,6 +162,7 @@ pub fn burst_refused(route: Burst, period: u32) -> OverLimit {
         Burst::Availability => "availability checks",
         Burst::ResellerLogin => "logins to the reseller API",
         Burst::StaffLogin => "logins to the registry console",
+        Burst::Rdap => "RDAP queries",
     };
     OverLimit {
         problems: Problems::one(Problem::new(

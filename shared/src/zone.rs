@@ -4,8 +4,10 @@
 //! - The file is `$ORIGIN coop.`, `$TTL`, the SOA, the apex NS records (with glue for apex
 //!   name servers inside the zone whose addresses the [`ZoneConfig`] gives), then, per
 //!   published domain, its NS records and glue A/AAAA records for its in-domain name servers
-//!   only (the host is the domain itself or a name under it). Out-of-domain hosts never get
-//!   glue, even when addresses were supplied: that is the other zone's business.
+//!   only (the host is the domain itself or a name under it), and its DS records (DNSSEC)
+//!   after the NS records. Out-of-domain hosts never get glue, even when addresses were
+//!   supplied: that is the other zone's business. A domain's records are
+//!   [`crate::dns::delegation`], the same rrsets the worker pushes to the hidden primary.
 //! - Unpublished domains (`published: false`: held, pending delete, or PROCESSING while the
 //!   publish setting is off) produce nothing.
 //! - Order: domains in plain byte order of their A-label name, as SQLite's `ORDER BY name`
@@ -39,6 +41,7 @@ use core::net::IpAddr;
 
 use sha2::{Digest, Sha256};
 
+use crate::dns::DsRecord;
 use crate::error::{ErrorCode, Problem};
 use crate::model::{DomainName, Nameserver};
 
@@ -103,6 +106,8 @@ impl Default for ZoneConfig {
 pub struct ZoneDomain {
     pub name: DomainName,
     pub nameservers: Vec<Nameserver>,
+    /// The domain's DNSSEC DS records, written after its NS records.
+    pub ds: Vec<DsRecord>,
     pub published: bool,
 }
 
@@ -132,7 +137,7 @@ fn invalid(field: impl Into<String>, message: impl Into<String>) -> Problem {
 
 /// Checks a host name is lower-case LDH labels (A-label form), without trailing dot. This
 /// also keeps anything that could break a line or a field out of the zone file.
-fn check_host(field: &str, host: &str) -> Result<(), Problem> {
+pub(crate) fn check_host(field: &str, host: &str) -> Result<(), Problem> {
     let well_formed = !host.is_empty()
         && host.len() <= 253
         && host.split('.').all(|label| {
@@ -158,7 +163,7 @@ fn check_host(field: &str, host: &str) -> Result<(), Problem> {
 }
 
 /// True when `host` is `domain` itself or a name under it.
-fn is_within(host: &str, domain: &str) -> bool {
+pub(crate) fn is_within(host: &str, domain: &str) -> bool {
     host == domain
         || host
             .strip_suffix(domain)
@@ -367,52 +372,13 @@ impl ZoneWriter {
     }
 
     fn render_domain(&self, domain: &ZoneDomain) -> Result<(String, u64), Problem> {
-        let name = domain.name.ascii.as_str();
-        if domain.nameservers.is_empty() {
-            return Err(invalid(
-                "domain.nameservers",
-                format!("`{name}` has no name servers and cannot be delegated"),
-            ));
-        }
-        let mut hosts: Vec<(usize, &Nameserver)> = domain.nameservers.iter().enumerate().collect();
-        for (index, ns) in &hosts {
-            check_host(&format!("domain.nameservers[{index}]"), &ns.host)?;
-        }
-        hosts.sort_by(|a, b| a.1.host.cmp(&b.1.host));
-        hosts.dedup_by(|a, b| a.1.host == b.1.host);
         let mut text = String::new();
         let mut records = 0;
-        for (_, ns) in &hosts {
-            push_record(
-                &mut text,
-                name,
-                self.config.delegation_ttl,
-                "NS",
-                &format!("{}.", ns.host),
-            );
-            records += 1;
-        }
-        for (index, ns) in &hosts {
-            if !is_within(&ns.host, name) {
-                continue;
+        for set in crate::dns::delegation(domain, &self.config)? {
+            for data in &set.records {
+                push_record(&mut text, &set.name, set.ttl, &set.rtype, data);
+                records += 1;
             }
-            let field = format!("domain.nameservers[{index}]");
-            if ns.addresses.is_empty() {
-                return Err(invalid(
-                    field,
-                    format!(
-                        "`{}` lies inside `{name}` and needs at least one glue address",
-                        ns.host
-                    ),
-                ));
-            }
-            records += push_glue(
-                &mut text,
-                &field,
-                &ns.host,
-                &ns.addresses,
-                self.config.glue_ttl,
-            )?;
         }
         Ok((text, records))
     }
@@ -526,6 +492,7 @@ mod tests {
         ZoneDomain {
             name: name(ascii),
             nameservers,
+            ds: Vec::new(),
             published,
         }
     }

@@ -58,7 +58,7 @@ fn the_file_has_the_documented_shape() {
     );
     assert!(text.starts_with(
         "#deposit\r\ntld,id,type,watermark,version\r\n\
-         coop,coop_2026-11-26_full_S1_R0,FULL,2026-11-26T00:00:00Z,1.1\r\n\
+         coop,coop_2026-11-26_full_S1_R0,FULL,2026-11-26T00:00:00Z,1.2\r\n\
          #counts\r\nobject,count\r\nreseller,3\r\ncontact,5\r\ndomain,6\r\nnameserver,10\r\n"
     ));
     // Awkward values are quoted, a leading `#` included, so no data line starts a section.
@@ -69,11 +69,14 @@ fn the_file_has_the_documented_shape() {
     assert!(text.contains(
         "glued.coop,glued.coop,,GLUED_COOP-COOP,clientTransferProhibited serverHold,C-OWNER,\
          C-ADMIN,C-TECH,C-OWNER,R-1,2025-10-22T00:00:00Z,2027-10-22T00:00:00Z,\
-         cooperative_under_local_law,2025-10-22T00:00:17Z,web,2001:db8::7\r\n"
+         cooperative_under_local_law,2025-10-22T00:00:17Z,web,2001:db8::7,\
+         2371 13 2 0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a;\
+         2371 13 4 0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b\
+         0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b\r\n"
     ));
     // The certification: a reseller's without criterion, and none for an old record.
-    assert!(text.contains(",2025-10-22T00:00:00Z,reseller:R-3,\r\n"));
-    assert!(text.contains("no-ns.coop,no-ns.coop,,NO-NS_COOP-COOP,pendingCreate,C-AWKWARD,,,,R-2,2025-10-22T00:00:00Z,2027-10-22T00:00:00Z,,,,\r\n"));
+    assert!(text.contains(",2025-10-22T00:00:00Z,reseller:R-3,,\r\n"));
+    assert!(text.contains("no-ns.coop,no-ns.coop,,NO-NS_COOP-COOP,pendingCreate,C-AWKWARD,,,,R-2,2025-10-22T00:00:00Z,2027-10-22T00:00:00Z,,,,,\r\n"));
     assert!(text.contains("glued.coop,ns2.glued.coop,192.0.2.2 2001:db8::2\r\n"));
     assert!(text.ends_with("#end\r\n"));
 }
@@ -117,7 +120,10 @@ fn streaming_chunks_equal_the_whole_and_are_deterministic() {
     push(writer.finish().unwrap(), &mut streamed);
     assert_eq!(streamed, whole);
     assert_eq!(deposit_text(), whole);
-    assert!(largest_chunk < 400, "{largest_chunk}");
+    // One row at a time: the longest is `glued.coop`'s with its two DS records (400 bytes),
+    // far below the whole deposit.
+    assert!(largest_chunk <= 400, "{largest_chunk}");
+    assert!(largest_chunk * 4 < whole.len(), "{largest_chunk}");
 }
 
 #[test]
@@ -317,7 +323,7 @@ fn malformed_deposits_are_refused_with_a_clear_error() {
         ),
         (tampered(",FULL,", ",INCR,"), "deposit.type", "only FULL"),
         (
-            tampered(",1.1\r\n", ",2.0\r\n"),
+            tampered(",1.2\r\n", ",2.0\r\n"),
             "deposit.version",
             "version `2.0`",
         ),
@@ -344,7 +350,16 @@ fn malformed_deposits_are_refused_with_a_clear_error() {
             "domains.certified_at",
             "RFC 3339",
         ),
-        (tampered(",1.1\r\n", ",1.0\r\n"), "line", "header row"),
+        (tampered(",1.2\r\n", ",1.0\r\n"), "line", "header row"),
+        (tampered(",1.2\r\n", ",1.1\r\n"), "line", "header row"),
+        (
+            tampered(
+                &format!("2371 13 2 {}", "0a".repeat(32)),
+                &format!("2371 13 1 {}", "0a".repeat(32)),
+            ),
+            "domains.ds_records",
+            "digest type `1`",
+        ),
         (
             tampered("glued.coop,glued.coop", "awkward.coop,glued.coop"),
             "domains.name",
@@ -446,17 +461,17 @@ fn every_truncation_is_refused_and_no_corruption_panics() {
     }
 }
 
-/// A deposit of format 1.0 (written before certifications were kept) as it would have been
-/// written: the version, and `#domains` without its last four columns.
-fn deposit_text_1_0() -> String {
-    let text = deposit_text().replacen(",1.1\r\n", ",1.0\r\n", 1);
+/// A deposit of an older format as it would have been written: the version, and `#domains`
+/// without its last `dropped` columns (1.1: `ds_records`; 1.0: also the certification's four).
+fn older_deposit_text(version: &str, dropped: usize) -> String {
+    let text = deposit_text().replacen(",1.2\r\n", &format!(",{version}\r\n"), 1);
     let start = text.find("#domains\r\n").expect("domains") + "#domains\r\n".len();
     let end = text.find("#nameservers\r\n").expect("nameservers");
     let domains: String = text[start..end]
         .split_inclusive("\r\n")
         .map(|line| {
             let row = line.trim_end_matches("\r\n");
-            let kept = row.rsplitn(5, ',').last().unwrap_or(row);
+            let kept = row.rsplitn(dropped + 1, ',').last().unwrap_or(row);
             format!("{kept}\r\n")
         })
         .collect();
@@ -464,11 +479,19 @@ fn deposit_text_1_0() -> String {
 }
 
 #[test]
-fn a_deposit_of_format_1_0_is_still_read_without_certifications() {
-    let old = deposit_text_1_0();
+fn deposits_of_format_1_1_and_1_0_are_still_read() {
+    let old = older_deposit_text("1.1", 1);
+    assert!(old.contains("certified_channel,certified_ip\r\n"));
+    let deposit = parse_deposit(&old).expect("a 1.1 deposit reads");
+    let mut expected = domains();
+    for domain in &mut expected {
+        domain.ds_records.clear();
+    }
+    assert_eq!(deposit.domains, expected);
+
+    let old = older_deposit_text("1.0", 5);
     assert!(old.contains("reseller,created,expires\r\n"));
     let deposit = parse_deposit(&old).expect("a 1.0 deposit reads");
-    let mut expected = domains();
     for domain in &mut expected {
         domain.certification = None;
     }

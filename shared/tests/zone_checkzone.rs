@@ -56,6 +56,7 @@ fn ascii(label: &str) -> DomainName {
 /// and sibling name servers, a few held names; plus `nic.coop`, home of the apex servers.
 fn fixture() -> Vec<ZoneDomain> {
     let mut domains = vec![ZoneDomain {
+        ds: Vec::new(),
         name: ascii("nic"),
         nameservers: ["a", "b", "c", "d"]
             .iter()
@@ -98,6 +99,16 @@ fn fixture() -> Vec<ZoneDomain> {
         domains.push(ZoneDomain {
             name,
             nameservers,
+            // Every fifth is signed: one SHA-256 and one SHA-384 DS record.
+            ds: if i % 5 == 0 {
+                vec![
+                    coopreg_shared::dns::parse_ds(&format!("{i} 13 2 {}", "a1".repeat(32)))
+                        .unwrap(),
+                    coopreg_shared::dns::parse_ds(&format!("{i} 8 4 {}", "b2".repeat(48))).unwrap(),
+                ]
+            } else {
+                Vec::new()
+            },
             // Every seventh is on hold: absent from the zone.
             published: i % 7 != 6,
         });
@@ -117,6 +128,7 @@ fn fixture() -> Vec<ZoneDomain> {
         let name = idn(label, language);
         let glue_host = format!("ns1.{}", name.ascii);
         domains.push(ZoneDomain {
+            ds: Vec::new(),
             nameservers: vec![
                 ns(
                     &glue_host,

@@ -273,6 +273,29 @@ describe('coopreg pages in a browser', () => {
     await page.context().close();
   });
 
+  it('DNSSEC: a DS record is checked by the core as typed, and the order carries the DS lines (issue 12)', async () => {
+    const page = await newPage();
+    await openForm(page);
+    await fillValid(page, fresh('ds'));
+    const ds = `31589 13 2 ${'3F'.repeat(32)}`;
+    await page.fill('#ds_records', `${ds}\n31589 13 1 ${'ab'.repeat(20)}`);
+    await page.press('#ds_records', 'Tab');
+    const verdict = await coreVerdict(page);
+    const expected = verdict.errors.filter((e) => e.field === 'ds_records[1]');
+    assert.equal(expected.length, 1, JSON.stringify(verdict.errors));
+    assert.equal(expected[0].code, 'invalid_ds_record');
+    const shown = await inlineError(page, '#ds_records');
+    assert.equal(shown.invalid, true);
+    assert.ok(shown.text.toLowerCase().includes(expected[0].message.toLowerCase()), `got "${shown.text}"`);
+    await page.fill('#ds_records', `\n${ds}\n`);
+    await page.press('#ds_records', 'Tab');
+    assert.deepEqual(await inlineError(page, '#ds_records'), { invalid: false, text: '' });
+    assert.equal((await coreVerdict(page)).ok, true);
+    assert.deepEqual(await page.evaluate(() => window.coopreg.order().ds_records), [ds]);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   it('an IDN name in German shows its A-label and suggests DE', async () => {
     const page = await newPage();
     await openForm(page);

@@ -406,6 +406,26 @@ def test_contact_errors():
     expect(call(cl, "StatusContact", CONTACT="P-NO-SUCH-%s" % RUN), 545)
 
 
+def test_invisible_characters_refused():
+    """Issue 19: format characters that show nothing (zero width space, word joiner, BOM, soft
+    hyphen) are refused in contact fields with the field named, and nothing is stored."""
+    cl = r1()
+    for name, char in (("U+200B", "\u200b"), ("U+2060", "\u2060"), ("U+FEFF", "\ufeff"),
+                       ("U+00AD", "\u00ad")):
+        email = "invisible-%s-%s@example.org" % (name[2:].lower(), RUN)
+        r = call(cl, "AddContact", FIRSTNAME="Anna", LASTNAME="Berg",
+                 ORGANIZATION="Example" + char + " eG", STREET0="Weg 1", CITY="Berlin",
+                 ZIP="10115", COUNTRY="DE", PHONE="+49.301234567", EMAIL=email, NEW=1)
+        expect(r, 505, "ORGANIZATION")
+        assert "invisible" in r.getDescription() and name in r.getDescription(), r.getDescription()
+        r = call(cl, "AddContact", FIRSTNAME="An" + char + "na", LASTNAME="Berg",
+                 STREET0="Weg 1", CITY="Berlin", ZIP="10115", COUNTRY="DE",
+                 PHONE="+49.301234567", EMAIL=email, NEW=1)
+        expect(r, 505, "FIRSTNAME")
+    # The same text without them is accepted.
+    add_contact(cl, "visible-%s@example.org" % RUN, org="Example eG")
+
+
 def test_add_domain_processing():
     need("contact")
     r = add_domain(r1(), Flow.domain_a, Flow.contact)
@@ -413,6 +433,41 @@ def test_add_domain_processing():
     assert r.isSuccess()
     assert not r.isPending(), "PROCESSING is not the SDK's REQUESTED"
     assert col(r, "STATUS") == "PROCESSING", r.getPlain()
+
+
+DS = "31589 13 2 " + "3f" * 32
+DNSKEY = "257 3 13 MG/C4TEobqpCdz7jxjNyGs0MwHbOBoCrWfvtffwgXRqc+GwDmbd0l18A0DQF6SguirP9ut8dLqdkj0zdr8ICew=="
+
+
+def ds_of(owner, dnskey):
+    """RFC 4034: the SHA-256 DS of a DNSKEY at `owner`, computed here, not by the registry."""
+    import base64
+    import hashlib
+
+    flags, protocol, algorithm, key = dnskey.split(" ", 3)
+    rdata = bytes([int(flags) >> 8, int(flags) & 255, int(protocol), int(algorithm)])
+    rdata += base64.b64decode(key.replace(" ", ""))
+    acc = sum(b << 8 if i % 2 == 0 else b for i, b in enumerate(rdata))
+    acc += (acc >> 16) & 0xFFFF
+    wire = b"".join(bytes([len(l)]) + l.lower().encode() for l in owner.split(".")) + b"\0"
+    digest = hashlib.sha256(wire + rdata).hexdigest()
+    return "%d %s 2 %s" % (acc & 0xFFFF, algorithm, digest)
+
+
+def test_dnssec_attributes():
+    """DNSSECDSDATA# and DNSSEC# as the SDK sends lists; StatusDomain's dnssecdsdata."""
+    need("contact")
+    name = "sdk-%s-dnssec.coop" % RUN
+    r = add_domain(r1(), name, Flow.contact, DNSSECDSDATA=["31589 13 1 " + "ab" * 20])
+    expect(r, 541, "DNSSECDSDATA0")
+    assert "digest type `1` is not accepted" in r.getDescription(), r.getDescription()
+    expect(add_domain(r1(), name, Flow.contact, DNSSECDSDATA=[DS]), 200)
+    assert column(status(r1(), name), "DNSSECDSDATA") == [DS]
+    expect(call(r1(), "ModifyDomain", DOMAIN=name, DNSSEC=[DNSKEY]), 200)
+    assert column(status(r1(), name), "DNSSECDSDATA") == [ds_of(name, DNSKEY)]
+    expect(call(r1(), "ModifyDomain", DOMAIN=name, DNSSEC=["256 3 1 AAAA"]), 541, "DNSSEC0")
+    expect(call(r1(), "ModifyDomain", DOMAIN=name, DNSSECDSDATA0=""), 200)
+    assert column(status(r1(), name), "DNSSECDSDATA") == []
 
 
 def test_name_taken_while_processing():
@@ -825,7 +880,9 @@ TESTS = [
     test_unknown_command_500,
     test_add_contact,
     test_contact_errors,
+    test_invisible_characters_refused,
     test_add_domain_processing,
+    test_dnssec_attributes,
     test_name_taken_while_processing,
     test_status_domain_unverified,
     test_add_domain_errors,

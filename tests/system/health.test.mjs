@@ -14,6 +14,9 @@ test("health reports version, build and a D1 write+read", async () => {
   assert.equal(body.storage.ok, true);
   assert.ok(body.storage.schema_version >= 1, "migrations applied");
   assert.equal(body.build.dev_tools, true);
+  // Without DNS_API_URL there is no hidden primary, and health says so (issue 12).
+  assert.equal(body.dns.configured, false);
+  assert.match(body.dns.status, /DNS is not configured/);
   // The probe row really is in D1.
   const rows = await worker.d1("SELECT at FROM health_probe WHERE id = 1");
   assert.equal(rows[0].at, body.storage.probe_written_at);

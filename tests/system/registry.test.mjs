@@ -146,8 +146,8 @@ test("zone: named-checkzone passes, content follows the states, serial moves on 
   const zone3 = await zoneText();
   checkzone(zone3.text, "zone3");
   assert.deepEqual(delegations(zone3.text), [name("glue")]);
-  const events = await worker.d1(`SELECT actor, to_state, reason FROM events WHERE object = 'domain:${name("active")}'`);
-  assert.deepEqual(events.at(-1), { actor: "staff:alice", to_state: "HELD(staff)", reason: "held by registry staff: suspected ineligible" });
+  const events = await worker.d1(`SELECT actor, to_state, reason, note FROM events WHERE object = 'domain:${name("active")}'`);
+  assert.deepEqual(events.at(-1), { actor: "staff:alice", to_state: "HELD(staff)", reason: "held by registry staff", note: "suspected ineligible" });
 
   await domainAction(name("active"), "release");
   await runDaily();

@@ -88,6 +88,7 @@ function buildOrder() {
     nameservers,
     eligibility: { criterion: radioValue('criterion'), certified: checked('certified') },
     allocation_token: form.elements.allocation_token.value.trim() || null,
+    ds_records: form.elements.ds_records.value.split('\n').map((line) => line.trim()).filter(Boolean),
   };
 }
 
@@ -441,7 +442,7 @@ async function submit(event) {
 
 function onEdit(event) {
   const el = event.target;
-  if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement)) return;
+  if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement)) return;
   dropServerProblems(el);
   // The domain is checked as it is typed; other fields once left or once they show an error.
   if (el === domainInput || el.type === 'checkbox' || el.type === 'radio' || el.tagName === 'SELECT') touch(el);
@@ -456,7 +457,7 @@ let redrawAfterPointer = false;
 
 function onLeave(event) {
   const el = event.target;
-  if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement)) return;
+  if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement)) return;
   if (el.name?.endsWith('_country') && el.value) el.value = el.value.trim().toUpperCase();
   touch(el);
   if (pointerDown) redrawAfterPointer = true;

@@ -1,6 +1,7 @@
 //! Storing what the core returned: one D1 batch (a transaction) with the changed records,
-//! the freed names, the history and the e-mails owed, then sending those e-mails after the
-//! response. Every route that runs a lifecycle command ends here.
+//! the freed names, the history, the e-mails owed and the DNS pushes owed (`dns_outbox`, one
+//! row per changed or freed domain), then sending those e-mails and pushing those
+//! delegations after the response. Every route that runs a lifecycle command ends here.
 
 use coopreg_shared::lifecycle::{self, Actor, Decision, Effect, Outcome};
 use coopreg_shared::limits::quota_address;
@@ -21,6 +22,8 @@ pub fn origin(env: &Env) -> String {
 pub struct Writes {
     pub statements: Vec<D1PreparedStatement>,
     pub mail: Vec<mail::Queued>,
+    /// The domains whose delegation is owed a push (empty when DNS is not configured).
+    pub dns: Vec<String>,
 }
 
 impl Writes {
@@ -50,6 +53,19 @@ pub fn statements(
             )?);
         }
     }
+    let mut dns_names: Vec<String> = outcome
+        .domains
+        .iter()
+        .map(|domain| domain.name.ascii.clone())
+        .chain(outcome.freed.iter().cloned())
+        .collect();
+    dns_names.sort();
+    dns_names.dedup();
+    let dns_statements = crate::dns::owe(env, db, &dns_names, now)?;
+    if dns_statements.is_empty() {
+        dns_names.clear();
+    }
+    statements.extend(dns_statements);
     let mut queued = Vec::new();
     let origin = origin(env);
     for email in outcome.emails() {
@@ -70,6 +86,7 @@ pub fn statements(
     Ok(Writes {
         statements,
         mail: queued,
+        dns: dns_names,
     })
 }
 
@@ -86,6 +103,7 @@ pub async fn commit(
     }
     db.batch(writes.statements).await?;
     send_soon(env, ctx, writes.mail, now);
+    crate::dns::push_soon(env, ctx, writes.dns, now);
     Ok(())
 }
 
@@ -120,10 +138,14 @@ pub fn send_soon(env: &Env, ctx: &Context, mail: Vec<mail::Queued>, now: i64) {
     });
 }
 
+/// What a stored registry decision owes: e-mails (claimed) and DNS pushes.
+pub type Decided = (Outcome, Vec<mail::Queued>, Vec<String>);
+
 /// A registry decision on a contact, by any path (staff console, staff API, signed callback):
 /// the core's `staff_decision` on the contact and the domains it owns, stored in one batch
 /// with the closing of the contact's open review items. `None` when there is no such contact.
-/// The caller sends the e-mails the outcome owes (returned with it, claimed).
+/// The caller sends the e-mails the outcome owes (returned with it, claimed) and pushes the
+/// delegations it owes (the names returned).
 pub async fn registry_decision(
     env: &Env,
     db: &D1Database,
@@ -131,7 +153,7 @@ pub async fn registry_decision(
     decision: Decision,
     actor: Actor,
     now: i64,
-) -> Result<Option<std::result::Result<(Outcome, Vec<mail::Queued>), Problems>>> {
+) -> Result<Option<std::result::Result<Decided, Problems>>> {
     let Some(contact) = store::contact(db, handle).await? else {
         return Ok(None);
     };
@@ -158,5 +180,5 @@ pub async fn registry_decision(
         now,
     )?);
     db.batch(writes.statements).await?;
-    Ok(Some(Ok((outcome, writes.mail))))
+    Ok(Some(Ok((outcome, writes.mail, writes.dns))))
 }

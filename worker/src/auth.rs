@@ -1,19 +1,30 @@
 //! Accounts and sessions of resellers and registry staff.
 //!
-//! Passwords are stored as salted PBKDF2-SHA256 (`scripts/admin.mjs` writes them); sessions
-//! are 256-bit random ids of which only the SHA-256 is stored; failed logins are limited per
-//! login name ([`MAX_FAILURES`] within [`FAILURE_WINDOW`]) so passwords cannot be guessed
-//! online.
+//! Passwords are stored as salted PBKDF2-SHA256 (`scripts/admin.mjs` writes them; a reset
+//! there also ends the account's sessions); sessions are 256-bit random ids of which only the
+//! SHA-256 is stored, pruned by cron once expired.
+//!
+//! A login runs the same work whether or not the account exists: an unknown login is
+//! checked against [`DUMMY_HASH`], so the time taken does not tell which accounts exist.
+//! Failed logins are throttled per client network and account together
+//! (`coopreg_shared::limits::login`, stored by [`crate::throttle_store`]): a client that keeps
+//! failing waits, nobody else is locked out.
 
+use coopreg_shared::accounts::is_reserved_account_id;
+use coopreg_shared::limits::login::{check_login_throttle, throttle_key};
+use coopreg_shared::limits::OverLimit;
 use coopreg_shared::model::Timestamp;
 use coopreg_shared::{ErrorCode, Problem};
 use worker::{D1Database, D1PreparedStatement, D1Result, Result};
 
-use crate::crypto;
+use crate::{crypto, throttle_store};
 
-pub const MAX_FAILURES: u32 = 5;
-pub const FAILURE_WINDOW: i64 = 15 * 60;
 pub const SESSION_LIFETIME: i64 = 24 * 3600;
+
+/// A password hash no password is known for, with the iterations `scripts/admin.mjs` uses:
+/// what an unknown login is checked against (the same PBKDF2 work as a real account).
+pub const DUMMY_HASH: &str =
+    "pbkdf2-sha256$100000$Y29vcHJlZy1kdW1teS1zYQ==$3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AccountKind {
@@ -58,58 +69,64 @@ fn failed() -> Problem {
     )
 }
 
-/// Checks a login and password. Refuses without checking once the login has failed too often.
+/// Why a login was refused.
+pub enum Refused {
+    /// Wrong login or password (401 / reseller 530).
+    Failed(Problem),
+    /// This client failed too often for this account (429 with `Retry-After`).
+    Throttled(OverLimit),
+}
+
+/// Checks a login and password from `client_ip`. Refuses without checking once this client
+/// has failed too often for this login.
 pub async fn check_password(
     db: &D1Database,
     kind: AccountKind,
     login: &str,
     password: &str,
+    client_ip: Option<&str>,
     now: Timestamp,
-) -> Result<std::result::Result<Account, Problem>> {
-    let failures: Option<f64> = db
-        .prepare("SELECT COUNT(*) AS n FROM login_failures WHERE login = ?1 AND at > ?2")
-        .bind(&[
-            format!("{}:{login}", kind.as_str()).into(),
-            ((now - FAILURE_WINDOW) as f64).into(),
-        ])?
-        .first(Some("n"))
+) -> Result<std::result::Result<Account, Refused>> {
+    let key = throttle_key(kind.as_str(), login, client_ip);
+    let results = db
+        .batch(vec![
+            throttle_store::failures_statement(db, &key, now)?,
+            db.prepare(format!(
+                "SELECT id, name, password_hash FROM {} WHERE id = ?1",
+                kind.table()
+            ))
+            .bind(&[login.into()])?,
+        ])
         .await?;
-    if failures.unwrap_or(0.0) as u32 >= MAX_FAILURES {
-        return Ok(Err(Problem::new(
-            ErrorCode::RateLimited,
-            "",
-            "Too many failed logins for this account; try again in 15 minutes.",
-        )));
-    }
-    let stored: Option<StoredAccount> = db
-        .prepare(format!(
-            "SELECT id, name, password_hash FROM {} WHERE id = ?1",
-            kind.table()
-        ))
-        .bind(&[login.into()])?
-        .first(None)
-        .await?;
-    let verified = match &stored {
-        Some(account) => crypto::verify_password(password, &account.password_hash).await?,
-        None => false,
+    let (Some(failures), Some(account)) = (results.first(), results.get(1)) else {
+        return Err(worker::Error::RustError(
+            "login: a batch answer is missing".into(),
+        ));
     };
+    let (count, oldest) = throttle_store::failures_result(failures)?;
+    if let Err(over) = check_login_throttle(count, oldest, now) {
+        return Ok(Err(Refused::Throttled(over)));
+    }
+    // An account with an id the registry keeps (`web`, ...) that was stored before such ids
+    // were refused is never usable.
+    let stored = account
+        .results::<StoredAccount>()?
+        .into_iter()
+        .next()
+        .filter(|account| !is_reserved_account_id(&account.id));
+    // The same derivation for an unknown login as for a known one.
+    let hash = stored
+        .as_ref()
+        .map_or(DUMMY_HASH, |account| account.password_hash.as_str());
+    let verified = crypto::verify_password(password, hash).await?;
     match stored {
         Some(account) if verified => Ok(Ok(Account {
             id: account.id,
             name: account.name,
         })),
         _ => {
-            db.batch(vec![
-                db.prepare("INSERT INTO login_failures (login, at) VALUES (?1, ?2)")
-                    .bind(&[
-                        format!("{}:{login}", kind.as_str()).into(),
-                        (now as f64).into(),
-                    ])?,
-                db.prepare("DELETE FROM login_failures WHERE at <= ?1")
-                    .bind(&[((now - FAILURE_WINDOW) as f64).into()])?,
-            ])
-            .await?;
-            Ok(Err(failed()))
+            throttle_store::record_failure(db, &key, now).await?;
+            Ok(Err(Refused::Failed(failed())))
         }
     }
 }
@@ -165,7 +182,12 @@ pub fn session_result(
 ) -> Result<std::result::Result<Account, Problem>> {
     let account = result.results::<Account>()?.into_iter().next();
     Ok(match account {
-        Some(account) if login.is_none_or(|login| login == account.id) => Ok(account),
+        Some(account)
+            if login.is_none_or(|login| login == account.id)
+                && !is_reserved_account_id(&account.id) =>
+        {
+            Ok(account)
+        }
         _ => Err(failed()),
     })
 }

@@ -1,7 +1,6 @@
 //! Randomness, hashing and password checks for the shell. The core takes random bytes as
 //! arguments; this is where they come from (the platform's CSPRNG, `crypto.getRandomValues`).
 
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::JsCast;
 use worker::{Error, Result};
@@ -20,18 +19,6 @@ pub fn random_id() -> Result<String> {
 
 pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
-}
-
-/// Constant-time check of a hex HMAC-SHA256 signature over `message`.
-pub fn hmac_sha256_verify(secret: &[u8], message: &[u8], signature_hex: &str) -> bool {
-    let Ok(signature) = hex::decode(signature_hex.trim()) else {
-        return false;
-    };
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
-        return false;
-    };
-    mac.update(message);
-    mac.verify_slice(&signature).is_ok()
 }
 
 /// Checks `password` against a stored `pbkdf2-sha256$ITER$SALT$HASH` (base64) string, as
@@ -65,12 +52,27 @@ fn js_error(error: wasm_bindgen::JsValue) -> Error {
     Error::RustError(format!("WebCrypto: {error:?}"))
 }
 
+// The dev-tools build counts PBKDF2 derivations (`GET /dev/pbkdf2`), so a test can show that a
+// login runs the same work for an unknown account as for a known one.
+#[cfg(feature = "dev-tools")]
+thread_local! {
+    static DERIVATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// PBKDF2 derivations run by this instance (dev-tools build only).
+#[cfg(feature = "dev-tools")]
+pub fn pbkdf2_derivations() -> u64 {
+    DERIVATIONS.with(|cell| cell.get())
+}
+
 async fn pbkdf2_sha256(
     password: &[u8],
     salt: &[u8],
     iterations: u32,
     len: usize,
 ) -> Result<Vec<u8>> {
+    #[cfg(feature = "dev-tools")]
+    DERIVATIONS.with(|cell| cell.set(cell.get() + 1));
     let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
     let subtle = scope.crypto().map_err(js_error)?.subtle();
     let usages = js_sys::Array::of1(&"deriveBits".into());

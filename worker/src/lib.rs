@@ -4,7 +4,8 @@
 //! translates the result into HTTP. No business rule lives here. Map:
 //! - [`routes`]: the HTTP router, one module per area.
 //! - [`reseller`]: the reseller command API (`/api/call.cgi`, CentralNic Reseller protocol).
-//! - [`store`]: D1 access (the only place that writes SQL).
+//! - [`store`]: D1 access (the only place that writes SQL; with `registry_store` and
+//!   `rdap_store`).
 //! - [`clock`]: "now" (movable only in the dev-tools build).
 //! - [`http`]: JSON responses and the core's error shape.
 
@@ -12,10 +13,13 @@ use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, Sc
 
 mod apply;
 mod auth;
+mod body;
 mod clock;
 mod console;
 mod cron;
 mod crypto;
+mod dns;
+mod dns_store;
 mod http;
 mod letters;
 mod limits;
@@ -23,11 +27,13 @@ mod mail;
 mod outputs;
 mod pages;
 mod production_guard;
+mod rdap_store;
 mod registry_store;
 mod reseller;
 mod routes;
 mod seal;
 mod store;
+mod throttle_store;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {

@@ -25,6 +25,7 @@ fn binding(route: Burst) -> &'static str {
         Burst::Availability => "AVAILABILITY_RATE_LIMITER",
         Burst::ResellerLogin => "RESELLER_LOGIN_RATE_LIMITER",
         Burst::StaffLogin => "STAFF_LOGIN_RATE_LIMITER",
+        Burst::Rdap => "RDAP_RATE_LIMITER",
     }
 }
 

@@ -369,7 +369,7 @@ pub async fn history(db: &D1Database, objects: &[String], limit: u32) -> Result<
     values.extend(objects.iter().map(|object| JsValue::from(object.as_str())));
     let mut rows: Vec<EventRow> = db
         .prepare(format!(
-            "SELECT at, actor, object, from_state, to_state, reason FROM events
+            "SELECT at, actor, object, from_state, to_state, reason, note FROM events
              WHERE object IN ({}) ORDER BY id DESC LIMIT ?1",
             placeholders.join(", ")
         ))

@@ -281,8 +281,8 @@ pub fn add_contact_if_new(db: &D1Database, contact: &ContactRecord) -> Result<D1
 
 const DOMAIN_COLUMNS: &str =
     "(name, unicode, reseller_id, owner, state, due_at, expires_at, transfer_token_hash, record, rev,
-      approval_token_hash, unconfirmed_web)";
-const DOMAIN_VALUES: &str = "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+      approval_token_hash, unconfirmed_web, roid)";
+const DOMAIN_VALUES: &str = "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 
 fn domain_values(
     statement: D1PreparedStatement,
@@ -301,6 +301,7 @@ fn domain_values(
         (domain.revision as f64).into(),
         opt_str(domain.approval_token_hash()),
         i32::from(domain.is_unconfirmed_web_order()).into(),
+        domain.roid().into(),
     ])
 }
 
@@ -314,7 +315,7 @@ pub fn put_domain(db: &D1Database, domain: &DomainRecord) -> Result<D1PreparedSt
                expires_at = excluded.expires_at, transfer_token_hash = excluded.transfer_token_hash,
                record = excluded.record, rev = excluded.rev,
                approval_token_hash = excluded.approval_token_hash,
-               unconfirmed_web = excluded.unconfirmed_web"
+               unconfirmed_web = excluded.unconfirmed_web, roid = excluded.roid"
         )),
         &next_revision(domain, |d| &mut d.revision),
     )
@@ -349,7 +350,7 @@ pub fn delete_domain_in_state(
 
 pub fn add_event(db: &D1Database, event: &Event) -> Result<D1PreparedStatement> {
     db.prepare(
-        "INSERT INTO events (at, actor, object, from_state, to_state, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO events (at, actor, object, from_state, to_state, reason, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
     .bind(&[
         (event.at as f64).into(),
@@ -358,6 +359,7 @@ pub fn add_event(db: &D1Database, event: &Event) -> Result<D1PreparedStatement> 
         event.from.as_str().into(),
         event.to.as_str().into(),
         event.reason.as_str().into(),
+        opt_str(event.note.as_deref()),
     ])
 }
 
@@ -567,6 +569,10 @@ pub struct EventRow {
     pub from_state: String,
     pub to_state: String,
     pub reason: String,
+    /// Staff-only text (a staff member's note, the web client's address); never read for
+    /// public views.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 pub async fn setting(db: &D1Database, key: &str) -> Result<Option<String>> {
@@ -582,12 +588,74 @@ pub fn is_unique_violation(error: &worker::Error, table_column: &str) -> bool {
     text.contains("UNIQUE constraint failed") && text.contains(table_column)
 }
 
+/// A web order as stored: its registration's ROID binds it to that registration only.
+#[derive(serde::Deserialize)]
+pub struct OrderRow {
+    pub id: String,
+    pub domain: String,
+    pub request_hash: String,
+    pub roid: Option<String>,
+}
+
+pub async fn order_by_key(db: &D1Database, key: &str) -> Result<Option<OrderRow>> {
+    db.prepare("SELECT id, domain, request_hash, roid FROM orders WHERE idempotency_key = ?1")
+        .bind(&[key.into()])?
+        .first(None)
+        .await
+}
+
+pub async fn order_by_id(db: &D1Database, id: &str) -> Result<Option<OrderRow>> {
+    db.prepare("SELECT id, domain, request_hash, roid FROM orders WHERE id = ?1")
+        .bind(&[id.into()])?
+        .first(None)
+        .await
+}
+
+/// The registration of `order` if it is the one stored now; `None` once it has ended (deleted,
+/// freed, or the name registered again by someone else).
+pub async fn order_domain(db: &D1Database, order: &OrderRow) -> Result<Option<DomainRecord>> {
+    let Some(roid) = &order.roid else {
+        return Ok(None);
+    };
+    Ok(domain(db, &order.domain)
+        .await?
+        .filter(|domain| &domain.roid() == roid))
+}
+
+/// Inserts a web order in the batch that registers its domain (after the registration's
+/// history lines): bound to the registration's ROID and its first history line.
+pub fn insert_order(
+    db: &D1Database,
+    id: &str,
+    domain: &DomainRecord,
+    idempotency_key: Option<&str>,
+    request_hash: &str,
+    now: i64,
+) -> Result<D1PreparedStatement> {
+    db.prepare(
+        "INSERT INTO orders (id, domain, idempotency_key, request_hash, created_at, roid, first_event)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+                 (SELECT MAX(id) FROM events WHERE object = 'domain:' || ?2 AND from_state = 'FREE'))",
+    )
+    .bind(&[
+        id.into(),
+        domain.name.ascii.as_str().into(),
+        opt_str(idempotency_key),
+        request_hash.into(),
+        (now as f64).into(),
+        domain.roid().into(),
+    ])
+}
+
 /// What an order's status page needs, read in one round trip: the order, its domain and owner
 /// records, and the history since the order.
 pub struct OrderView {
     pub id: String,
     pub domain: String,
     pub created_at: i64,
+    /// The ROID of the registration the order made (`None` on orders that predate it and
+    /// found no registration of theirs).
+    pub roid: Option<String>,
     pub domain_record: Option<DomainRecord>,
     pub owner: Option<ContactRecord>,
     pub history: Vec<EventRow>,
@@ -598,6 +666,7 @@ struct OrderViewRow {
     id: String,
     domain: String,
     created_at: i64,
+    roid: Option<String>,
     domain_record: Option<String>,
     owner_record: Option<String>,
 }
@@ -610,18 +679,26 @@ pub async fn order_view(db: &D1Database, order_id: &str) -> Result<Option<OrderV
     let results = db
         .batch(vec![
             db.prepare(
-                "SELECT o.id AS id, o.domain AS domain, o.created_at AS created_at,
+                "SELECT o.id AS id, o.domain AS domain, o.created_at AS created_at, o.roid AS roid,
                         d.record AS domain_record, c.record AS owner_record
-                 FROM orders o LEFT JOIN domains d ON d.name = o.domain
+                 FROM orders o LEFT JOIN domains d ON d.name = o.domain AND d.roid = o.roid
                  LEFT JOIN contacts c ON c.handle = d.owner WHERE o.id = ?1",
             )
             .bind(&[order_id.into()])?,
             db.prepare(
+                // The order's own registration only: from its first history line to the
+                // next registration of the name (if any); the owner's lines only while the
+                // registration is the one stored. Never the staff-only `note`.
                 "SELECT e.at AS at, e.actor AS actor, e.object AS object, e.from_state AS from_state,
                         e.to_state AS to_state, e.reason AS reason
-                 FROM orders o LEFT JOIN domains d ON d.name = o.domain
-                 JOIN events e ON e.at >= o.created_at
+                 FROM orders o LEFT JOIN domains d ON d.name = o.domain AND d.roid = o.roid
+                 JOIN events e ON e.at >= o.created_at AND e.id >= COALESCE(o.first_event, 0)
                    AND (e.object = 'domain:' || o.domain OR e.object = 'contact:' || d.owner)
+                   AND e.id < COALESCE(
+                     (SELECT MIN(n.id) FROM events n
+                       WHERE n.object = 'domain:' || o.domain AND n.from_state = 'FREE'
+                         AND n.id > COALESCE(o.first_event, 0)),
+                     9007199254740991)
                  WHERE o.id = ?1 ORDER BY e.id LIMIT 500",
             )
             .bind(&[order_id.into()])?,
@@ -638,6 +715,7 @@ pub async fn order_view(db: &D1Database, order_id: &str) -> Result<Option<OrderV
         id: row.id,
         domain: row.domain,
         created_at: row.created_at,
+        roid: row.roid,
         domain_record: parse_opt(row.domain_record)?,
         owner: parse_opt(row.owner_record)?,
         history: history.results()?,

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{
     check_verification, invalid, parse_time, DepositHeader, DepositType, EscrowContact,
     EscrowDomain, EscrowReseller, ObjectCounts, Section, COUNT_FIELDS, DEPOSIT_FIELDS,
-    DOMAIN_FIELDS_1_0, FORMAT_VERSION, FORMAT_VERSION_1_0,
+    DOMAIN_FIELDS_1_0, DOMAIN_FIELDS_1_1, FORMAT_VERSION, FORMAT_VERSION_1_0, FORMAT_VERSION_1_1,
 };
 use crate::error::{ErrorCode, Problem};
 use crate::lifecycle::{Certification, Channel};
@@ -315,8 +315,9 @@ pub struct DepositReader {
     /// The last key of the current section (for name servers: the domain).
     last_key: Option<String>,
     hosts_of_domain: Vec<String>,
-    /// The deposit is of format 1.0 (`#domains` without the certification).
-    version_1_0: bool,
+    /// The minor format version: 0 (`#domains` without the certification), 1 (without
+    /// `ds_records`) or 2 (current).
+    minor: u8,
 }
 
 impl Default for DepositReader {
@@ -338,14 +339,15 @@ impl DepositReader {
             domain_names: FrontCoded::default(),
             last_key: None,
             hosts_of_domain: Vec::new(),
-            version_1_0: false,
+            minor: 2,
         }
     }
 
     /// The fields of `part` in the version being read.
     fn fields_of(&self, part: Part) -> &'static [&'static str] {
         match part {
-            Part::Objects(Section::Domains) if self.version_1_0 => &DOMAIN_FIELDS_1_0,
+            Part::Objects(Section::Domains) if self.minor == 0 => &DOMAIN_FIELDS_1_0,
+            Part::Objects(Section::Domains) if self.minor == 1 => &DOMAIN_FIELDS_1_1,
             _ => part.fields(),
         }
     }
@@ -454,10 +456,10 @@ impl DepositReader {
             Expect::HeaderRow(part) => {
                 let expected = self.fields_of(part);
                 if fields != expected {
-                    let version = if self.version_1_0 {
-                        FORMAT_VERSION_1_0
-                    } else {
-                        FORMAT_VERSION
+                    let version = match self.minor {
+                        0 => FORMAT_VERSION_1_0,
+                        1 => FORMAT_VERSION_1_1,
+                        _ => FORMAT_VERSION,
                     };
                     return Err(malformed(
                         line,
@@ -539,13 +541,14 @@ impl DepositReader {
             ));
         }
         match record.text(4) {
-            FORMAT_VERSION => self.version_1_0 = false,
-            FORMAT_VERSION_1_0 => self.version_1_0 = true,
+            FORMAT_VERSION => self.minor = 2,
+            FORMAT_VERSION_1_1 => self.minor = 1,
+            FORMAT_VERSION_1_0 => self.minor = 0,
             other => {
                 return Err(record.problem(
                     4,
                     format!(
-                        "version `{other}`; this reader reads {FORMAT_VERSION} and                          {FORMAT_VERSION_1_0}"
+                        "version `{other}`; this reader reads {FORMAT_VERSION}, {FORMAT_VERSION_1_1} and {FORMAT_VERSION_1_0}"
                     ),
                 ))
             }
@@ -644,11 +647,20 @@ impl DepositReader {
         }
         let created = record.time(10)?;
         let expires = record.time(11)?;
-        let certification = if self.version_1_0 {
+        let certification = if self.minor == 0 {
             None
         } else {
             certification(record)?
         };
+        let mut ds_records = Vec::new();
+        if self.minor >= 2 {
+            for text in record.text(16).split(';').filter(|t| !t.trim().is_empty()) {
+                let ds = crate::dns::parse_ds(text).map_err(|error| {
+                    record.problem(16, format!("`{text}`: {}", error.message()))
+                })?;
+                ds_records.push(ds);
+            }
+        }
         self.domain_names.push(&ascii);
         self.found.domains += 1;
         Ok(DepositItem::Domain(EscrowDomain {
@@ -668,6 +680,7 @@ impl DepositReader {
             expires,
             certification,
             nameservers: Vec::new(),
+            ds_records,
         }))
     }
 

@@ -237,6 +237,7 @@ fn new_approval_link(
         from: state.clone(),
         to: state,
         reason: "new approval link requested".to_string(),
+        note: None,
     });
     Ok(())
 }

@@ -101,6 +101,7 @@ pub(crate) fn apply(work: &mut Work, index: usize, reseller: &str, random: &Rand
         from: format!("owner {previous_owner}"),
         to: format!("owner {}", owner.handle),
         reason: "owner changed".to_string(),
+        note: None,
     };
     let finalised = activated(&domain.state, &[HoldReason::Timeout]);
     work.event(event);

@@ -59,6 +59,7 @@ pub(crate) fn verify(work: &mut Work, actor: Actor, lifted: &[HoldReason], reaso
             from: from.to_string(),
             to: "verified".to_string(),
             reason: reason.to_string(),
+            note: None,
         });
     }
     let mut activated_names = Vec::new();

@@ -41,6 +41,7 @@ pub fn decline(
         from: "pending".to_string(),
         to: "rejected".to_string(),
         reason: reason.to_string(),
+        note: None,
     });
     let mut held_names = Vec::new();
     for i in work.owned_by(&contact.handle) {

@@ -20,7 +20,7 @@ use super::guard::{
     ensure_no_client_status, ensure_no_pending_transfer, ensure_not_deleted, ensure_sponsor,
 };
 use super::record::{ClientStatus, DomainRecord, DomainState};
-use super::staff_decision::{registry_domain_work, staff_reason};
+use super::staff_decision::registry_domain_work;
 use super::tick::advance;
 use super::time::REDEMPTION;
 use super::work::Work;
@@ -51,11 +51,7 @@ pub fn staff_delete(
     let current = work.first_domain()?;
     ensure_not_deleted(current, "a delete")?;
     ensure_no_pending_transfer(current, "a delete")?;
-    delete_now(
-        work,
-        actor,
-        &staff_reason(note, "deleted by registry staff"),
-    )
+    Ok(delete_now(work, actor.clone(), "deleted by registry staff")?.with_note(&actor, note))
 }
 
 /// Frees the name within the add grace period, else starts the redemption period.

@@ -37,7 +37,22 @@ pub struct Event {
     pub object: String,
     pub from: String,
     pub to: String,
+    /// Why, for everyone who may read the object's history (the registrant's order page too).
     pub reason: String,
+    /// What only registry staff read: a staff member's note, the web client's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The actor of a stored history line (`staff:jane`, `verification-service`, `reseller:acme`,
+/// `registrant`, `system`) as the public sees it: every registry actor is `registry`, so
+/// the registrant's order page never names a staff member.
+pub fn public_actor(stored: &str) -> &str {
+    if stored.starts_with("staff:") || stored == "verification-service" {
+        "registry"
+    } else {
+        stored
+    }
 }
 
 /// Which e-mail to send; the worker renders the text and the links from it.
@@ -142,6 +157,17 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Puts a staff member's `note` on the history lines of `actor` (kept from public views).
+    pub fn with_note(mut self, actor: &Actor, note: &str) -> Outcome {
+        let note = note.trim();
+        if !note.is_empty() {
+            for event in self.events.iter_mut().filter(|event| &event.actor == actor) {
+                event.note = Some(note.to_string());
+            }
+        }
+        self
+    }
+
     /// True when nothing changed and nothing is to be done.
     pub fn is_empty(&self) -> bool {
         self.contacts.is_empty()

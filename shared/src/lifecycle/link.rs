@@ -64,6 +64,7 @@ pub(crate) fn issue_link(
         from: from.to_string(),
         to: "pending".to_string(),
         reason: reason.to_string(),
+        note: None,
     });
 }
 

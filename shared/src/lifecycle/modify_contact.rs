@@ -70,6 +70,7 @@ pub fn modify_contact(
             from: state.to_string(),
             to: state.to_string(),
             reason: "contact data changed".to_string(),
+            note: None,
         });
     }
     Ok(work.finish())

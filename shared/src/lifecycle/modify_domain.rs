@@ -1,5 +1,5 @@
 //! The sponsoring reseller changes a domain: name servers, admin/tech/billing contacts,
-//! client statuses, transfer lock, auth code, and (through [`super::change_owner`]) owner.
+//! DNSSEC DS records, client statuses, transfer lock, auth code, and (through [`super::change_owner`]) owner.
 //!
 //! Rules:
 //! - only the sponsor; not while deleted (redemption, pending delete);
@@ -36,6 +36,9 @@ pub struct DomainChanges<'a> {
     pub tech: Option<String>,
     pub billing: Option<String>,
     pub nameservers: Option<Vec<Nameserver>>,
+    /// The full new DS set (checked by [`crate::dns::check_ds_set`]); `Some(empty)` removes
+    /// DNSSEC from the delegation.
+    pub ds_records: Option<Vec<crate::dns::DsRecord>>,
     pub add_statuses: Vec<ClientStatus>,
     pub remove_statuses: Vec<ClientStatus>,
     pub transfer_lock: Option<bool>,
@@ -106,6 +109,12 @@ pub fn modify_domain(
             changed.push("nameservers");
         }
     }
+    if let Some(ds_records) = &changes.ds_records {
+        if record.ds_records != *ds_records {
+            record.ds_records.clone_from(ds_records);
+            changed.push("DNSSEC DS records");
+        }
+    }
     let statuses_before = record.client_statuses.clone();
     for status in &changes.remove_statuses {
         record.client_statuses.remove(status);
@@ -138,6 +147,7 @@ pub fn modify_domain(
             from: state.clone(),
             to: state,
             reason: format!("changed: {}", changed.join(", ")),
+            note: None,
         };
         work.event(event);
     }

@@ -339,16 +339,21 @@ impl Certification {
     /// One line for people: `cooperative_under_local_law, 2026-01-01T00:00:00Z, web from
     /// 203.0.113.9`.
     pub fn describe(&self) -> String {
-        let criterion = self
-            .criterion
-            .map_or("no criterion named", |criterion| criterion.code());
         let from = self
             .client_ip
             .as_deref()
             .map(|ip| format!(" from {ip}"))
             .unwrap_or_default();
+        format!("{}{from}", self.describe_public())
+    }
+
+    /// [`describe`](Self::describe) without the client's address: what a public history shows.
+    pub fn describe_public(&self) -> String {
+        let criterion = self
+            .criterion
+            .map_or("no criterion named", |criterion| criterion.code());
         format!(
-            "{criterion}, {}, {}{from}",
+            "{criterion}, {}, {}",
             super::format_time(self.at),
             self.channel.label()
         )
@@ -464,6 +469,10 @@ pub struct AutoRenew {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DomainRecord {
     pub name: DomainName,
+    /// The registration's repository object id (`lifecycle::new_roid`), unique per
+    /// registration; empty on records stored before it was kept (see [`DomainRecord::roid`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub roid: String,
     /// Id of the sponsoring reseller.
     pub reseller: String,
     pub owner: String,
@@ -471,6 +480,10 @@ pub struct DomainRecord {
     pub tech: String,
     pub billing: String,
     pub nameservers: Vec<Nameserver>,
+    /// DNSSEC: the DS records the registrant gave (checked by [`crate::dns::ds`]), published
+    /// with the delegation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ds_records: Vec<crate::dns::DsRecord>,
     /// The period of the registration, in years.
     pub period: u32,
     pub created: Timestamp,
@@ -515,6 +528,15 @@ pub(crate) enum DomainStep {
 }
 
 impl DomainRecord {
+    /// The registration's ROID: the stored one, or the name-derived one of old records.
+    pub fn roid(&self) -> String {
+        if self.roid.is_empty() {
+            super::legacy_roid(&self.name.ascii)
+        } else {
+            self.roid.clone()
+        }
+    }
+
     /// `domain:<ascii name>`, the object name in the history.
     pub fn object(&self) -> String {
         format!("domain:{}", self.name.ascii)

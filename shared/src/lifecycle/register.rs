@@ -55,6 +55,8 @@ pub struct NewDomain {
     pub tech: String,
     pub billing: String,
     pub nameservers: Vec<Nameserver>,
+    /// DNSSEC DS records, checked ([`crate::dns::check_ds_set`]).
+    pub ds_records: Vec<crate::dns::DsRecord>,
     pub transfer_lock: bool,
     /// The eligibility criterion certified (the reseller may leave it out).
     pub criterion: Option<EligibilityCriterion>,
@@ -62,6 +64,8 @@ pub struct NewDomain {
     pub client_ip: Option<String>,
     /// The allocation token the order carried, looked up.
     pub allocation: Allocation,
+    /// This registration's repository object id ([`super::new_roid`] of fresh random bytes).
+    pub roid: String,
 }
 
 /// Registers `order` for `reseller`. `owner` is the owner contact with `owner_domains`, the
@@ -139,12 +143,14 @@ pub fn register(
     let actor = Actor::Reseller(reseller.to_string());
     let domain = DomainRecord {
         name: order.name.clone(),
+        roid: order.roid.clone(),
         reseller: reseller.to_string(),
         owner: order.owner.clone(),
         admin: order.admin.clone(),
         tech: order.tech.clone(),
         billing: order.billing.clone(),
         nameservers: order.nameservers.clone(),
+        ds_records: order.ds_records.clone(),
         period: order.period,
         created: now,
         updated: now,
@@ -174,8 +180,13 @@ pub fn register(
         reason: format!(
             "registered for {} year(s); eligibility certified: {}{allocated}",
             order.period,
-            certification.describe()
+            certification.describe_public()
         ),
+        // The web client's address is for registry staff, not for the order page.
+        note: certification
+            .client_ip
+            .as_ref()
+            .map(|ip| format!("certified from {ip}")),
     });
     let expires_at = domain
         .approval
@@ -204,6 +215,7 @@ pub fn register(
             from: "PROCESSING".to_string(),
             to: "PROCESSING".to_string(),
             reason: "approval link sent to the registrant's address".to_string(),
+            note: None,
         });
     } else if !owner.is_verified() && !owner.has_outstanding_token(now) {
         issue_link(

@@ -89,6 +89,7 @@ pub fn renew(
         from,
         to: format!("expires {}", format_time(expires)),
         reason: format!("renewed for {period} year(s)"),
+        note: None,
     };
     work.event(event);
     Ok(work.finish())

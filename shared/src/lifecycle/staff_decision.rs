@@ -83,15 +83,6 @@ pub(crate) fn registry_domain_work(
     Ok(work)
 }
 
-/// The history reason of a staff action: `default`, with the staff member's note if given.
-pub(crate) fn staff_reason(note: &str, default: &str) -> String {
-    if note.trim().is_empty() {
-        default.to_string()
-    } else {
-        format!("{default}: {}", note.trim())
-    }
-}
-
 fn reject(work: &mut Work, actor: Actor) {
     let now = work.now;
     let reason = "rejected by the registry";
@@ -116,6 +107,7 @@ fn reject(work: &mut Work, actor: Actor) {
             from: from.to_string(),
             to: "rejected".to_string(),
             reason: reason.to_string(),
+            note: None,
         });
     }
     let mut held_names = Vec::new();

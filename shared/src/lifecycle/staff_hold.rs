@@ -14,7 +14,7 @@
 use super::effect::{Actor, Outcome};
 use super::guard::{ensure_not_deleted, status_prohibits};
 use super::record::{DomainRecord, DomainState, HoldReason};
-use super::staff_decision::{registry_domain_work, staff_reason};
+use super::staff_decision::registry_domain_work;
 use crate::error::Problems;
 use crate::model::Timestamp;
 
@@ -48,14 +48,8 @@ pub fn staff_hold(
         delete_at: None,
         previous: Box::new(previous),
     };
-    work.set_state(
-        0,
-        state,
-        now,
-        actor,
-        &staff_reason(note, "held by registry staff"),
-    );
-    Ok(work.finish())
+    work.set_state(0, state, now, actor.clone(), "held by registry staff");
+    Ok(work.finish().with_note(&actor, note))
 }
 
 /// Lifts the hold of `domain`: back to the state it had before.
@@ -79,8 +73,8 @@ pub fn staff_release(
         0,
         previous,
         now,
-        actor,
-        &staff_reason(note, "released by registry staff"),
+        actor.clone(),
+        "released by registry staff",
     );
-    Ok(work.finish())
+    Ok(work.finish().with_note(&actor, note))
 }

@@ -193,6 +193,7 @@ fn contact_step(work: &mut Work, index: usize, step: ContactStep, at: Timestamp)
         from: "pending".to_string(),
         to: "pending".to_string(),
         reason: reason.to_string(),
+        note: None,
     });
 }
 
@@ -262,6 +263,7 @@ fn approval_step(work: &mut Work, index: usize, step: DomainStep, at: Timestamp)
             from: domain.state.describe(),
             to: domain.state.describe(),
             reason: reason.to_string(),
+            note: None,
         });
     }
 }
@@ -356,6 +358,7 @@ fn auto_renew(work: &mut Work, index: usize, at: Timestamp) {
             "expiry reached: renewed automatically until {}",
             super::time::format_time(domain.expires)
         ),
+        note: None,
     };
     work.event(event);
 }

@@ -148,6 +148,7 @@ impl Work {
                 from: domain.state.describe(),
                 to: "FREE".to_string(),
                 reason: reason.to_string(),
+                note: None,
             });
         }
     }
@@ -174,6 +175,7 @@ impl Work {
             from,
             to: domain.state.describe(),
             reason: reason.to_string(),
+            note: None,
         };
         self.events.push(event);
     }

@@ -53,6 +53,7 @@ fn new_web_domain() -> crate::lifecycle::DomainRecord {
         addresses: vec![],
     };
     let order = NewDomain {
+        ds_records: Vec::new(),
         name: DomainName {
             ascii: "fresh.coop".into(),
             unicode: "fresh.coop".into(),
@@ -68,6 +69,7 @@ fn new_web_domain() -> crate::lifecycle::DomainRecord {
         criterion: None,
         client_ip: None,
         allocation: Allocation::None,
+        roid: crate::lifecycle::new_roid(&[1; 10]),
     };
     let outcome =
         register(&order, WEB_RESELLER, &owner, &[], None, &[7; 32], NOW).expect("registers");
@@ -201,6 +203,7 @@ fn bursts_say_what_and_how_long() {
         (Burst::Availability, "availability"),
         (Burst::ResellerLogin, "reseller API"),
         (Burst::StaffLogin, "registry console"),
+        (Burst::Rdap, "RDAP"),
     ] {
         let over = burst_refused(route, 60);
         assert_eq!(over.retry_after, 60);

@@ -479,6 +479,8 @@ const NO_PRIVACY: Param = one("X-WHOISPRIVACY").kind(Kind::MustBe(
 ));
 /// The most name servers a domain may have (product.md: 2–13).
 const MAX_NAMESERVERS: u32 = 13;
+/// DNSSEC attributes per command (`DNSSEC0..7`, `DNSSECDSDATA0..7`).
+const MAX_DS: u32 = crate::dns::ds::MAX_DS_RECORDS as u32;
 const MAX_STATUSES: u32 = CLIENT_STATUSES.len() as u32;
 
 const NO_ATTRIBUTES: &[Param] = &[SUBUSER];
@@ -544,6 +546,8 @@ const ADD_DOMAIN: &[Param] = &[
     )),
     one("X-COOP-ELIGIBILITY-CRITERION"),
     one("X-ALLOCATION-TOKEN"),
+    list("DNSSEC", MAX_DS),
+    list("DNSSECDSDATA", MAX_DS),
     IDN_LANGUAGE,
     TRANSFERLOCK,
     NO_PRIVACY,
@@ -555,6 +559,8 @@ const MODIFY_DOMAIN: &[Param] = &[
     list("NAMESERVER", MAX_NAMESERVERS),
     list("ADDNAMESERVER", MAX_NAMESERVERS),
     list("DELNAMESERVER", MAX_NAMESERVERS),
+    list("DNSSEC", MAX_DS),
+    list("DNSSECDSDATA", MAX_DS),
     list("OWNERCONTACT", 1).or_bare(),
     list("ADMINCONTACT", 1).or_bare(),
     list("TECHCONTACT", 1).or_bare(),

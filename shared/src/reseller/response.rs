@@ -59,6 +59,8 @@ pub mod prop {
     pub const LAST_NAME: &str = "last name";
     pub const LIMIT: &str = "limit";
     pub const NAMESERVER: &str = "nameserver";
+    /// One DS record per value, `<keytag> <alg> <digestType> <digest>` (as `DNSSECDSDATA#`).
+    pub const DNSSEC_DS_DATA: &str = "dnssecdsdata";
     pub const ORGANIZATION: &str = "organization";
     pub const OWNER_CONTACT: &str = "owner contact";
     pub const PAIDUNTIL_DATE: &str = "paiduntil date";

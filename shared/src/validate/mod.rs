@@ -36,6 +36,6 @@ pub use nameserver::validate_nameservers;
 pub use order::{validate_order, validate_order_json, OrderContacts, ValidOrder};
 pub use period::validate_period;
 pub use reseller_params::{
-    reseller_nameserver_change, validate_reseller_add_domain, validate_reseller_contact,
-    AddDomainRequest,
+    reseller_ds_records, reseller_nameserver_change, validate_reseller_add_domain,
+    validate_reseller_contact, AddDomainRequest,
 };

@@ -6,7 +6,7 @@
 //!  "contacts": {"owner": {..}, "admin": {..}, "tech": {..}, "billing": {..}},
 //!  "nameservers": [{"host": "ns1.example.net", "addresses": []}],
 //!  "eligibility": {"criterion": "ica_member", "certified": true},
-//!  "allocation_token": "…"}
+//!  "allocation_token": "…", "ds_records": ["12345 13 2 <64 hex>"]}
 //! ```
 //! Rules: malformed JSON → `malformed_input`; unknown fields anywhere → `unknown_field`; wrong
 //! JSON types → `wrong_type`; `domain`, `period`, `contacts.owner`, `nameservers` and
@@ -14,7 +14,8 @@
 //! fields themselves by [`crate::validate::domain`], [`crate::validate::period`],
 //! [`crate::validate::contact`], [`crate::validate::nameserver`],
 //! [`crate::validate::eligibility`]; `allocation_token` is optional (absent, null or empty:
-//! none), the token staff issued for a reserved name ([`crate::validate::reserved`]). Every
+//! none), the token staff issued for a reserved name ([`crate::validate::reserved`]);
+//! `ds_records` is optional, DNSSEC DS records checked by [`crate::dns::ds`]. Every
 //! problem is reported, each with its field path.
 
 use crate::error::{ErrorCode, Problem, Problems};
@@ -51,12 +52,15 @@ pub struct ValidOrder {
     /// The allocation token for a reserved name, when the order carries one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation_token: Option<String>,
+    /// DNSSEC DS records for the delegation (none: unsigned).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ds_records: Vec<crate::dns::DsRecord>,
 }
 
 /// Largest order text accepted (a real order is a few KB).
 pub const MAX_ORDER_BYTES: usize = 64 * 1024;
 
-const FIELDS: [&str; 7] = [
+const FIELDS: [&str; 8] = [
     "domain",
     "idn_language",
     "period",
@@ -64,6 +68,7 @@ const FIELDS: [&str; 7] = [
     "nameservers",
     "eligibility",
     "allocation_token",
+    "ds_records",
 ];
 
 /// Parses and validates an order from its JSON text.
@@ -187,6 +192,8 @@ pub fn validate_order(value: &Value) -> Result<ValidOrder, Problems> {
                 .ok()
         });
 
+    let ds_records = read_ds_records(map.get("ds_records"), &mut problems);
+
     match (domain, period, contacts, nameservers, eligibility) {
         (Some(domain), Some(period), Some(contacts), Some(nameservers), Some(eligibility))
             if problems.is_empty() =>
@@ -198,10 +205,86 @@ pub fn validate_order(value: &Value) -> Result<ValidOrder, Problems> {
                 nameservers,
                 eligibility,
                 allocation_token,
+                ds_records,
             })
         }
         _ => Err(problems),
     }
+}
+
+/// `ds_records`: absent, null or a list (at most 8) of DS records, each either a string in
+/// presentation form (`"12345 13 2 <hex>"`) or an object `{"key_tag": 12345, "algorithm":
+/// 13, "digest_type": 2, "digest": "<hex>"}` (numbers or numeric strings).
+fn read_ds_records(value: Option<&Value>, problems: &mut Problems) -> Vec<crate::dns::DsRecord> {
+    let items = match value {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            problems.push(Problem::new(
+                ErrorCode::WrongType,
+                "ds_records",
+                format!(
+                    "must be a list of DS records, not {}",
+                    json::type_name(other)
+                ),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut records = Vec::new();
+    let before = problems.errors.len();
+    for (index, item) in items.iter().enumerate() {
+        let field = format!("ds_records[{index}]");
+        let parsed = match item {
+            Value::String(text) if text.trim().is_empty() => continue,
+            Value::String(text) => crate::dns::parse_ds(text),
+            Value::Object(_) => {
+                let Some(map) = json::object(
+                    item,
+                    &field,
+                    &["key_tag", "algorithm", "digest_type", "digest"],
+                    problems,
+                ) else {
+                    continue;
+                };
+                let part = |key: &str| -> String {
+                    match map.get(key) {
+                        Some(Value::String(text)) => text.clone(),
+                        Some(Value::Number(number)) => number.to_string(),
+                        _ => String::new(),
+                    }
+                };
+                crate::dns::ds_from_parts(
+                    &part("key_tag"),
+                    &part("algorithm"),
+                    &part("digest_type"),
+                    &part("digest"),
+                )
+            }
+            other => {
+                problems.push(Problem::new(
+                    ErrorCode::WrongType,
+                    field,
+                    format!(
+                        "must be a DS record (text or object), not {}",
+                        json::type_name(other)
+                    ),
+                ));
+                continue;
+            }
+        };
+        match parsed {
+            Ok(ds) => records.push(ds),
+            Err(error) => problems.push(error.problem(field)),
+        }
+    }
+    if problems.errors.len() != before {
+        return Vec::new();
+    }
+    crate::dns::check_ds_set(records).unwrap_or_else(|error| {
+        problems.push(error.problem("ds_records"));
+        Vec::new()
+    })
 }
 
 fn read_contacts(value: Option<&Value>, problems: &mut Problems) -> Option<OrderContacts> {

@@ -49,6 +49,9 @@ pub struct AddDomainRequest {
     /// The allocation token for a reserved name (`X-ALLOCATION-TOKEN`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation_token: Option<String>,
+    /// DNSSEC: `DNSSECDSDATA#` as given and the DS of each `DNSSEC#` key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ds_records: Vec<crate::dns::DsRecord>,
 }
 
 struct ResellerNames;
@@ -241,6 +244,10 @@ pub fn validate_reseller_add_domain(
         .filter(|ns| ns.host.is_some_and(|h| !h.trim().is_empty()))
         .collect();
     let nameservers = check_nameservers(&raw, domain.as_ref(), "NAMESERVER", &mut problems);
+    let ds_records = domain
+        .as_ref()
+        .and_then(|domain| reseller_ds_records(params, &domain.ascii, &mut problems))
+        .unwrap_or_default();
 
     match get("X-COOP-ELIGIBILITY").map(str::trim) {
         Some("1") => {}
@@ -279,6 +286,7 @@ pub fn validate_reseller_add_domain(
             nameservers,
             eligibility_criterion: criterion,
             allocation_token,
+            ds_records,
         }),
         _ => Err(problems),
     }
@@ -366,3 +374,42 @@ pub fn reseller_nameserver_change(
 
 #[cfg(test)]
 mod tests;
+
+/// The DS set of AddDomain / ModifyDomain: each `DNSSECDSDATA#` (`<keytag> <alg> <digestType>
+/// <digest>`) checked, plus the SHA-256 DS computed from each `DNSSEC#` key (`<flags>
+/// <protocol> <alg> <pubkey>`) at `domain` ([`crate::dns::ds`]); the whole set at most
+/// [`crate::dns::ds::MAX_DS_RECORDS`], without repeats. `None` when neither attribute is
+/// given; given but all empty (`DNSSEC0=`) is `Some(empty)`: DNSSEC removed.
+pub fn reseller_ds_records(
+    params: &BTreeMap<String, String>,
+    domain: &str,
+    problems: &mut Problems,
+) -> Option<Vec<crate::dns::DsRecord>> {
+    let ds_data = indexed(params, "DNSSECDSDATA");
+    let keys = indexed(params, "DNSSEC");
+    if ds_data.is_empty() && keys.is_empty() {
+        return None;
+    }
+    let before = problems.errors.len();
+    let mut records = Vec::new();
+    for (index, text) in ds_data.iter().filter(|(_, t)| !t.trim().is_empty()) {
+        match crate::dns::parse_ds(text) {
+            Ok(ds) => records.push(ds),
+            Err(error) => problems.push(error.problem(format!("DNSSECDSDATA{index}"))),
+        }
+    }
+    for (index, text) in keys.iter().filter(|(_, t)| !t.trim().is_empty()) {
+        match crate::dns::parse_dnskey(text) {
+            Ok(key) => records.push(crate::dns::ds_from_dnskey(domain, &key, 2)),
+            Err(error) => problems.push(error.problem(format!("DNSSEC{index}"))),
+        }
+    }
+    match crate::dns::check_ds_set(records) {
+        Ok(set) if problems.errors.len() == before => Some(set),
+        Ok(_) => None,
+        Err(error) => {
+            problems.push(error.problem("DNSSECDSDATA"));
+            None
+        }
+    }
+}

@@ -2,11 +2,16 @@
 //!
 //! Rules: surrounding white space is dropped; no control characters (C0/C1, line and
 //! paragraph separators, bidi embedding/override/isolate controls, which can disguise text);
-//! Unicode NFC (the NFC form is suggested); at most `max_chars` characters.
-//! Errors: `control_character`, `not_normalized`, `too_long`.
+//! no invisible characters (general category Cf "format" — U+200B zero width space, U+2060
+//! word joiner, U+FEFF, U+00AD soft hyphen, ... — and every other Default_Ignorable_Code_Point
+//! such as the Hangul fillers and variation selectors), so two registrants that look the same
+//! are the same; Unicode NFC (the NFC form is suggested); at most `max_chars` characters.
+//! Errors: `control_character`, `invisible_character`, `not_normalized`, `too_long`.
 
 use crate::error::{ErrorCode, Problem, Problems};
 use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory};
+use icu_properties::{CodePointMapData, CodePointSetData};
 
 /// True for characters no stored text may contain.
 pub(crate) fn is_forbidden_control(c: char) -> bool {
@@ -14,6 +19,13 @@ pub(crate) fn is_forbidden_control(c: char) -> bool {
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}')
         || ('\u{202A}'..='\u{202E}').contains(&c)
         || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// True for characters that show nothing (or nearly nothing): format characters (Cf) and the
+/// other default ignorable code points.
+pub(crate) fn is_invisible(c: char) -> bool {
+    CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+        || CodePointMapData::<GeneralCategory>::new().get(c) == GeneralCategory::Format
 }
 
 /// Checks one free-text value; returns it trimmed, or `None` after pushing its problems.
@@ -29,6 +41,18 @@ pub(crate) fn check_text(
             ErrorCode::ControlCharacter,
             field,
             "contains control characters (line breaks, tabs or invisible direction marks); use plain text on one line",
+        ));
+        return None;
+    }
+    let invisible: Vec<char> = value.chars().filter(|&c| is_invisible(c)).collect();
+    if !invisible.is_empty() {
+        problems.push(Problem::new(
+            ErrorCode::InvisibleCharacter,
+            field,
+            format!(
+                "contains invisible characters ({}), which make different values look the same; type the text again without them",
+                describe_chars(&invisible)
+            ),
         ));
         return None;
     }
@@ -94,6 +118,14 @@ mod tests {
             ("a\u{202E}b", Err(ErrorCode::ControlCharacter)),
             ("a\u{2028}b", Err(ErrorCode::ControlCharacter)),
             ("abcdefghijk", Err(ErrorCode::TooLong)),
+            ("Ada\u{200B}", Err(ErrorCode::InvisibleCharacter)),
+            ("A\u{2060}da", Err(ErrorCode::InvisibleCharacter)),
+            ("\u{FEFF}Ada", Err(ErrorCode::InvisibleCharacter)),
+            ("Ad\u{00AD}a", Err(ErrorCode::InvisibleCharacter)),
+            ("Ad\u{200D}a", Err(ErrorCode::InvisibleCharacter)),
+            ("Ad\u{3164}a", Err(ErrorCode::InvisibleCharacter)),
+            ("Ad\u{E0041}a", Err(ErrorCode::InvisibleCharacter)),
+            ("Ada-Byron", Ok("Ada-Byron")),
         ];
         for (input, expected) in cases {
             let mut problems = Problems::default();
@@ -105,6 +137,31 @@ mod tests {
                     assert_eq!(problems.errors[0].code, *code, "{input:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn invisible_characters_are_named() {
+        let mut problems = Problems::default();
+        check_text("Co\u{200B}op", "f", 50, &mut problems);
+        let problem = &problems.errors[0];
+        assert_eq!(problem.field, "f");
+        assert!(problem.message.contains("U+200B"), "{}", problem.message);
+    }
+
+    /// Every format character is refused, whichever code decides it.
+    #[test]
+    fn every_format_character_is_refused() {
+        for c in [
+            '\u{00AD}', '\u{061C}', '\u{180E}', '\u{200B}', '\u{2060}', '\u{2064}', '\u{FEFF}',
+            '\u{FFF9}',
+        ] {
+            let mut problems = Problems::default();
+            assert_eq!(
+                check_text(&format!("a{c}b"), "f", 50, &mut problems),
+                None,
+                "{c:?}"
+            );
         }
     }
 

@@ -166,6 +166,7 @@ pub fn domain(
             client_ip: None,
         }),
         nameservers: vec![ns("ns1.example.net", &[]), ns("ns2.example.net", &[])],
+        ds_records: Vec::new(),
     }
 }
 
@@ -188,6 +189,10 @@ pub fn domains() -> Vec<EscrowDomain> {
     glued.statuses = vec!["clientTransferProhibited".into(), "serverHold".into()];
     glued.billing = Some("C-OWNER".into());
     glued.certification = web_certification("2001:db8::7");
+    glued.ds_records = vec![
+        coopreg_shared::dns::parse_ds(&format!("2371 13 2 {}", "0a".repeat(32))).unwrap(),
+        coopreg_shared::dns::parse_ds(&format!("2371 13 4 {}", "0b".repeat(48))).unwrap(),
+    ];
     let mut bare = domain("no-ns.coop", "no-ns.coop", None, "C-AWKWARD");
     bare.nameservers = Vec::new();
     bare.statuses = vec!["pendingCreate".into()];

@@ -22,7 +22,7 @@
 //! Every POST checks the session and the `Origin` header (no cross-site forms); every change
 //! is stored with the outcome's history, which names the staff member (`staff:<id>`).
 
-mod session;
+pub(crate) mod session;
 mod view;
 
 use coopreg_shared::changes::ChangeReport;
@@ -77,7 +77,8 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
                 return login_refused(&over);
             }
             let form = form(&mut req).await?;
-            return login(&db, &form, now).await;
+            let client_ip = crate::limits::client_ip(&req);
+            return login(&db, &form, client_ip.as_deref(), now).await;
         }
         _ => {}
     }
@@ -131,7 +132,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             )
             .await
         }
-        (Method::Get, ["outputs"]) => outputs_page(&db, &staff, done.as_deref()).await,
+        (Method::Get, ["outputs"]) => outputs_page(env, &db, &staff, done.as_deref()).await,
         (Method::Get, ["reserved"]) => reserved_page(&db, &staff, 200, None, None).await,
         (Method::Post, ["reserved"]) => {
             let form = form(&mut req).await?;
@@ -147,8 +148,13 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             ),
         },
         (Method::Get, ["escrow", file]) => {
-            let id = file.strip_suffix(".csv").unwrap_or(file);
+            // `<id>.csv` is the deposit byte for byte; `<id>.safe.csv` the spreadsheet-safe copy.
+            let (id, safe) = match file.strip_suffix(".safe.csv") {
+                Some(id) => (id, true),
+                None => (file.strip_suffix(".csv").unwrap_or(file), false),
+            };
             match registry_store::deposit(&db, id).await? {
+                Some(row) if safe => outputs::escrow::download_safe(env, &row).await,
                 Some(row) => outputs::escrow::download(env, &row).await,
                 None => page(
                     404,
@@ -156,6 +162,18 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
                     Some(&staff.name),
                     &view::error("There is no deposit with this id."),
                 ),
+            }
+        }
+        (Method::Post, ["dns-reconcile"]) => {
+            let run = crate::dns::reconcile::run(env, &db, now).await?;
+            let wants_json = req
+                .headers()
+                .get("accept")?
+                .is_some_and(|accept| accept.contains("application/json"));
+            if wants_json {
+                crate::http::json(200, &run)
+            } else {
+                see_other("/staff/outputs?done=reconciled", None)
             }
         }
         (Method::Post, ["run-daily"]) => {
@@ -190,11 +208,11 @@ fn decode(segment: &str) -> String {
 
 type Form = Vec<(String, String)>;
 
+/// The form's fields; an oversized body (read no further than [`MAX_FORM_BYTES`]) gives none.
 async fn form(req: &mut Request) -> Result<Form> {
-    let bytes = req.bytes().await?;
-    if bytes.len() > MAX_FORM_BYTES {
+    let Ok(bytes) = crate::body::read_limited(req, MAX_FORM_BYTES).await? else {
         return Ok(Vec::new());
-    }
+    };
     Ok(form_urlencoded::parse(&bytes).into_owned().collect())
 }
 
@@ -230,6 +248,7 @@ fn done_notice(done: Option<&str>) -> String {
         Some("released") => "The hold is lifted.",
         Some("deleted") => "The domain is deleted.",
         Some("daily") => "The zone and the escrow deposit were produced.",
+        Some("reconciled") => "The name server was compared with the registry and repaired.",
         _ => return String::new(),
     };
     view::notice(text)
@@ -243,6 +262,7 @@ async fn store_outcome(env: &Env, db: &D1Database, outcome: &Outcome, now: i64) 
     }
     db.batch(writes.statements).await?;
     send_mail(env, db, &writes.mail, now).await;
+    crate::dns::push_now(env, db, &writes.dns, now).await;
     Ok(())
 }
 
@@ -283,15 +303,32 @@ fn login_refused(over: &OverLimit) -> Result<Response> {
     Ok(response)
 }
 
-async fn login(db: &D1Database, form: &Form, now: i64) -> Result<Response> {
+async fn login(
+    db: &D1Database,
+    form: &Form,
+    client_ip: Option<&str>,
+    now: i64,
+) -> Result<Response> {
     let login = query_value(form, "login").unwrap_or_default();
     let password = query_value(form, "password").unwrap_or_default();
-    match auth::check_password(db, AccountKind::Staff, login.trim(), &password, now).await? {
+    match auth::check_password(
+        db,
+        AccountKind::Staff,
+        login.trim(),
+        &password,
+        client_ip,
+        now,
+    )
+    .await?
+    {
         Ok(account) => {
             let (id, _) = auth::start_session(db, AccountKind::Staff, &account, now).await?;
             see_other("/staff/", Some(&session::set_cookie(&id)))
         }
-        Err(problem) => login_page(problem.code.http_status(), Some(&problem.message)),
+        Err(auth::Refused::Throttled(over)) => login_refused(&over),
+        Err(auth::Refused::Failed(problem)) => {
+            login_page(problem.code.http_status(), Some(&problem.message))
+        }
     }
 }
 
@@ -501,8 +538,9 @@ async fn decide(
     let actor = Actor::Staff(staff.id.clone());
     match apply::registry_decision(env, db, handle, decision, actor, now).await? {
         None => contact_page(db, staff, handle, now, 404, None, None).await,
-        Some(Ok((_, mail))) => {
+        Some(Ok((_, mail, dns))) => {
             send_mail(env, db, &mail, now).await;
+            crate::dns::push_now(env, db, &dns, now).await;
             let word = match decision {
                 Decision::Approve => "approved",
                 Decision::Reject => "rejected",
@@ -589,6 +627,21 @@ async fn domain_page(
             )
         })
         .collect();
+    let ds_records = if domain.ds_records.is_empty() {
+        "<span class=\"muted\">none (unsigned)</span>".to_string()
+    } else {
+        let items: String = domain
+            .ds_records
+            .iter()
+            .map(|ds| {
+                format!(
+                    "<li><code class=\"ds\">{}</code></li>",
+                    escape(&ds.to_text())
+                )
+            })
+            .collect();
+        format!("<ul>{items}</ul>")
+    };
     let events = registry_store::history(db, &[domain.object()], 200).await?;
     let body = format!(
         "{notice}{error}<section class=\"card\"><dl class=\"facts\">\
@@ -596,6 +649,7 @@ async fn domain_page(
          <dt>State</dt><dd>{state}</dd><dt>EPP status</dt><dd><code>{epp}</code></dd>\
          <dt>Owner</dt><dd>{owner}</dd><dt>Reseller</dt><dd>{reseller}</dd>\
          <dt>Expires</dt><dd>{expires}</dd><dt>Name servers</dt><dd><ul>{nameservers}</ul></dd>\
+         <dt>DNSSEC DS records</dt><dd>{ds_records}</dd>\
          <dt>Eligibility certified</dt><dd>{certification}</dd></dl>\
          <div class=\"actions\">{forms}</div></section><h2>History</h2>{history}",
         notice = done_notice(done),
@@ -888,7 +942,65 @@ fn report_html(report: &ChangeReport) -> String {
     )
 }
 
-async fn outputs_page(db: &D1Database, staff: &Account, done: Option<&str>) -> Result<Response> {
+/// The hidden primary: configuration, pending pushes, the latest reconciliations.
+async fn dns_section(env: &Env, db: &D1Database) -> Result<String> {
+    let Some(api) = crate::dns::api(env) else {
+        return Ok("<section class=\"card\" id=\"dns\"><h2>DNS</h2><p class=\"muted\">DNS is not configured \
+                   (<code>DNS_API_URL</code>): domains reach the name servers only through the daily zone file.</p></section>"
+            .to_string());
+    };
+    let outbox = crate::dns_store::outbox_state(db).await?;
+    let runs = crate::dns_store::recent_reconciliations(db, 7).await?;
+    let rows: String = runs
+        .iter()
+        .map(|r| {
+            format!(
+                "<tr><td>{at}</td><td>{e}</td><td>{s}</td><td>{m}</td><td class=\"missing\">{mi}</td>\
+                 <td class=\"differing\">{d}</td><td class=\"extra\">{x}</td><td class=\"repaired\">{rep}</td><td>{ms}</td><td>{err}</td></tr>",
+                at = escape(&view::time(r.at)),
+                e = r.expected,
+                s = r.server,
+                m = r.matching,
+                mi = r.missing,
+                d = r.differing,
+                x = r.extra,
+                rep = r.repaired,
+                ms = r.millis,
+                err = escape(r.error.as_deref().unwrap_or("")),
+            )
+        })
+        .collect();
+    let table = if runs.is_empty() {
+        "<p class=\"muted\">No reconciliation yet.</p>".to_string()
+    } else {
+        format!(
+            "<table class=\"staff-table dns-runs\"><thead><tr><th>Run</th><th>Registry rrsets</th><th>Server rrsets</th>\
+             <th>Matching</th><th>Missing</th><th>Different</th><th>Extra</th><th>Repaired</th><th>ms</th><th>Error</th></tr></thead>\
+             <tbody>{rows}</tbody></table>"
+        )
+    };
+    Ok(format!(
+        "<section class=\"card\" id=\"dns\"><h2>DNS (hidden primary)</h2><p>Pushing to <code>{base}</code>: \
+         <strong class=\"dns-pending\">{pending}</strong> domain(s) waiting for a push, {failing} after a failure{error}.</p>\
+         <h3>Reconciliation</h3>{table}\
+         <form method=\"post\" action=\"/staff/dns-reconcile\" class=\"action\"><button class=\"btn\" type=\"submit\">Reconcile now</button></form></section>",
+        base = escape(api.base()),
+        pending = outbox.pending,
+        failing = outbox.failing,
+        error = outbox
+            .last_error
+            .as_deref()
+            .map(|e| format!(" (last error: {})", escape(e)))
+            .unwrap_or_default(),
+    ))
+}
+
+async fn outputs_page(
+    env: &Env,
+    db: &D1Database,
+    staff: &Account,
+    done: Option<&str>,
+) -> Result<Response> {
     let zone = match registry_store::latest_zone(db).await? {
         Some(zone) => format!(
             "<p>Serial <strong>{}</strong>, {} delegated domains ({} left out), content SHA-256 <code>{}</code>, \
@@ -907,7 +1019,8 @@ async fn outputs_page(db: &D1Database, staff: &Account, done: Option<&str>) -> R
         .iter()
         .map(|d| {
             format!(
-                "<tr><td><a href=\"/staff/escrow/{id}.csv\">{name}</a></td><td>{at}</td><td>{c}</td><td>{dm}</td>\
+                "<tr><td><a href=\"/staff/escrow/{id}.csv\">{name}</a> \
+                 (<a href=\"/staff/escrow/{id}.safe.csv\" title=\"Cells that a spreadsheet would run as formulas start with an apostrophe\">for spreadsheets</a>)</td><td>{at}</td><td>{c}</td><td>{dm}</td>\
                  <td>{ns}</td><td>{r}</td><td>{b}</td></tr>",
                 id = view::segment(&d.id),
                 name = escape(&d.id),
@@ -939,7 +1052,8 @@ async fn outputs_page(db: &D1Database, staff: &Account, done: Option<&str>) -> R
         "{notice}<section class=\"card\"><h2>Zone file</h2>{zone}</section>\
          <section class=\"card\"><h2>Escrow deposits</h2>{table}\
          <form method=\"post\" action=\"/staff/run-daily\" class=\"action\"><button class=\"btn\" type=\"submit\">Produce zone and deposit now</button></form>\
-         </section>{report}",
+         </section>{report}{dns}",
+        dns = dns_section(env, db).await?,
         notice = done_notice(done),
         table = if deposits.is_empty() {
             "<p class=\"muted\">No deposits yet.</p>".to_string()

@@ -210,7 +210,15 @@ pub fn history(events: &[EventRow]) -> String {
             escape(&event.actor),
             escape(&event.from_state),
             escape(&event.to_state),
-            escape(&event.reason),
+            match &event.note {
+                // Staff-only: a staff member's note, the web client's address.
+                Some(note) => format!(
+                    "{} <span class=\"muted\">({})</span>",
+                    escape(&event.reason),
+                    escape(note)
+                ),
+                None => escape(&event.reason),
+            },
         ));
     }
     format!(

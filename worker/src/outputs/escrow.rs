@@ -22,7 +22,6 @@ use coopreg_shared::lifecycle::{project_domain, ContactRecord, DomainRecord};
 use coopreg_shared::model::Timestamp;
 use coopreg_shared::rfc4180::LineSplitter;
 use futures_util::StreamExt;
-use sha2::{Digest, Sha256};
 use worker::{D1Database, Env, Result};
 
 use super::sink::R2Sink;
@@ -56,17 +55,11 @@ fn problem(context: &str, problem: coopreg_shared::Problem) -> worker::Error {
     ))
 }
 
-/// The repository object id of a domain: stable, from its name (`<20 hex>-COOP`).
-pub fn roid(ascii: &str) -> String {
-    let digest = Sha256::digest(ascii.as_bytes());
-    format!("D{}-COOP", hex::encode_upper(&digest[..10]))
-}
-
 fn escrow_domain(domain: &DomainRecord) -> EscrowDomain {
     let optional = |handle: &str| (!handle.is_empty()).then(|| handle.to_string());
     EscrowDomain {
         name: domain.name.clone(),
-        roid: roid(&domain.name.ascii),
+        roid: domain.roid(),
         statuses: domain
             .epp_statuses()
             .into_iter()
@@ -81,6 +74,7 @@ fn escrow_domain(domain: &DomainRecord) -> EscrowDomain {
         expires: domain.expires,
         certification: domain.certification.clone(),
         nameservers: domain.nameservers.clone(),
+        ds_records: domain.ds_records.clone(),
     }
 }
 
@@ -414,6 +408,55 @@ pub async fn download(env: &Env, row: &DepositRow) -> Result<worker::Response> {
     headers.set(
         "content-disposition",
         &format!("attachment; filename=\"{}.csv\"", row.id),
+    )?;
+    headers.set("cache-control", "no-store")?;
+    Ok(response)
+}
+
+/// The deposit as a spreadsheet-safe copy (`coopreg_shared::spreadsheet`): cells a
+/// spreadsheet would run as formulas get a leading apostrophe. Streamed from R2 chunk by
+/// chunk; the deposit itself is untouched. Staff only (the console).
+pub async fn download_safe(env: &Env, row: &DepositRow) -> Result<worker::Response> {
+    use coopreg_shared::spreadsheet::SafeCsv;
+    let object = super::bucket(env)?
+        .get(&row.object_key)
+        .execute()
+        .await?
+        .ok_or_else(|| {
+            worker::Error::RustError(format!("{} is missing from R2", row.object_key))
+        })?;
+    let body = object
+        .body()
+        .ok_or_else(|| worker::Error::RustError("deposit without content".into()))?
+        .stream()?;
+    let converted = futures_util::stream::unfold(
+        (body, SafeCsv::new(), false),
+        |(mut body, mut converter, ended)| async move {
+            if ended {
+                return None;
+            }
+            let to_error = |problem: coopreg_shared::Problem| {
+                worker::Error::RustError(format!("spreadsheet copy: {}", problem.message))
+            };
+            match body.next().await {
+                Some(Ok(chunk)) => {
+                    let text = converter.push(&chunk).map_err(to_error);
+                    Some((text.map(String::into_bytes), (body, converter, false)))
+                }
+                Some(Err(error)) => Some((Err(error), (body, converter, true))),
+                None => {
+                    let text = converter.finish().map_err(to_error);
+                    Some((text.map(String::into_bytes), (body, converter, true)))
+                }
+            }
+        },
+    );
+    let mut response = worker::Response::from_stream(converted)?;
+    let headers = response.headers_mut();
+    headers.set("content-type", "text/csv; charset=utf-8")?;
+    headers.set(
+        "content-disposition",
+        &format!("attachment; filename=\"{}.spreadsheet-safe.csv\"", row.id),
     )?;
     headers.set("cache-control", "no-store")?;
     Ok(response)

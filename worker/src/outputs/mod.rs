@@ -1,8 +1,8 @@
 //! The registry's daily outputs: the zone file ([`zone`]) and the escrow deposit with its
 //! change report ([`escrow`]), written as streams into R2 (`DEPOSITS`) with their index in D1.
 //!
-//! [`daily`] runs from cron: at most one output per run (the zone first, then the deposit),
-//! each once per UTC day, so one invocation stays bounded; staff can run both at once from the
+//! [`daily`] runs from cron: at most one output per run (the zone first, then the deposit,
+//! then the reconciliation of the hidden primary when DNS is configured), each once per UTC day, so one invocation stays bounded; staff can run both at once from the
 //! console.
 
 pub mod escrow;
@@ -29,6 +29,8 @@ pub fn day_of(at: Timestamp) -> String {
 pub struct DailyReport {
     pub zone: Option<zone::ZoneExport>,
     pub deposit: Option<escrow::DepositSummary>,
+    /// The reconciliation of the hidden primary (when DNS is configured).
+    pub dns: Option<crate::dns_store::Reconciliation>,
 }
 
 /// The cron step: the zone if not exported today, else the deposit if not made today.
@@ -44,6 +46,12 @@ pub async fn daily(env: &Env, db: &D1Database, now: Timestamp) -> Result<DailyRe
     }
     if crate::registry_store::deposits_on(db, &today).await? == 0 {
         report.deposit = Some(escrow::deposit(env, db, now).await?);
+        return Ok(report);
+    }
+    if crate::dns::api(env).is_some()
+        && crate::dns_store::reconciliations_on(db, &today).await? == 0
+    {
+        report.dns = crate::dns::reconcile::run(env, db, now).await?;
     }
     Ok(report)
 }
@@ -53,5 +61,6 @@ pub async fn run_all(env: &Env, db: &D1Database, now: Timestamp) -> Result<Daily
     Ok(DailyReport {
         zone: Some(zone::export(env, db, now).await?),
         deposit: Some(escrow::deposit(env, db, now).await?),
+        dns: crate::dns::reconcile::run(env, db, now).await?,
     })
 }

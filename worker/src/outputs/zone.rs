@@ -164,6 +164,7 @@ async fn write_body(
             };
             let entry = ZoneDomain {
                 published: domain.is_published(publish_processing),
+                ds: domain.ds_records,
                 name: domain.name,
                 nameservers: domain.nameservers,
             };

@@ -85,10 +85,12 @@ pub async fn add_domain(call: &Call<'_>) -> Result<Response> {
         tech: order.tech_contact.clone(),
         billing: order.billing_contact.clone(),
         nameservers: order.nameservers.clone(),
+        ds_records: order.ds_records.clone(),
         transfer_lock: call.request.param("TRANSFERLOCK") == Some("1"),
         criterion: order.eligibility_criterion,
         client_ip: None,
         allocation,
+        roid: lifecycle::new_roid(&crate::crypto::random_bytes::<10>()?),
     };
     let outcome = attempt!(lifecycle::register(
         &new_domain,

@@ -109,18 +109,12 @@ async fn read(req: &mut Request) -> std::result::Result<(String, Vec<u8>), Probl
         .query()
         .unwrap_or_default()
         .to_string();
-    let declared = req
-        .headers()
-        .get("content-length")
-        .ok()
-        .flatten()
-        .and_then(|length| length.trim().parse::<usize>().ok());
-    if declared.is_some_and(|length| length > MAX_REQUEST_BYTES) {
-        return Err(too_large());
-    }
     let body = match req.method() {
         Method::Get | Method::Head => Vec::new(),
-        _ => req.bytes().await.map_err(|_| malformed())?,
+        _ => crate::body::read_limited(req, MAX_REQUEST_BYTES)
+            .await
+            .map_err(|_| malformed())?
+            .map_err(|_| too_large())?,
     };
     Ok((query, body))
 }
@@ -152,7 +146,26 @@ async fn answer(
     let account = match credentials {
         Credentials::Password {
             login, password, ..
-        } => auth::check_password(&db, AccountKind::Reseller, login, password, now).await?,
+        } => {
+            let client_ip = crate::limits::client_ip(req);
+            auth::check_password(
+                &db,
+                AccountKind::Reseller,
+                login,
+                password,
+                client_ip.as_deref(),
+                now,
+            )
+            .await?
+            .map_err(|refused| match refused {
+                auth::Refused::Failed(problem) => problem,
+                auth::Refused::Throttled(over) => {
+                    over.problems.errors.into_iter().next().unwrap_or_else(|| {
+                        Problem::new(ErrorCode::RateLimited, "", "Too many failed logins.")
+                    })
+                }
+            })
+        }
         Credentials::Session {
             login, session_id, ..
         } => match named_domain(&request) {

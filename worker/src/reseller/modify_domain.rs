@@ -7,6 +7,9 @@
 //! - contacts: `OWNERCONTACT0` changes the owner (the core's owner change: verification of a
 //!   new owner), `ADMINCONTACT0`, `TECHCONTACT0`, `BILLINGCONTACT0` replace the role; each must
 //!   be the caller's contact, a new owner with an organisation and no privacy service;
+//! - DNSSEC: `DNSSECDSDATA#` (DS records) and `DNSSEC#` (keys; their SHA-256 DS is computed)
+//!   replace the DS set when either is given; all empty removes it
+//!   ([`reseller_ds_records`](coopreg_shared::validate::reseller_ds_records));
 //! - statuses: `STATUS#` is the full set of client statuses, `ADDSTATUS#` / `DELSTATUS#`
 //!   change it; `TRANSFERLOCK`, `AUTH` (a new auth code) as given; `X-WHOISPRIVACY=0` changes
 //!   nothing;
@@ -18,7 +21,8 @@
 
 use coopreg_shared::lifecycle::{self, ClientStatus, DomainChanges};
 use coopreg_shared::reseller::Response;
-use coopreg_shared::validate::{check_registrant, reseller_nameserver_change};
+use coopreg_shared::validate::{check_registrant, reseller_ds_records, reseller_nameserver_change};
+use coopreg_shared::Problems;
 use worker::Result;
 
 use super::{attempt, Call};
@@ -33,6 +37,12 @@ pub async fn modify_domain(call: &Call<'_>) -> Result<Response> {
         &found.current.nameservers,
         &found.current.name
     ));
+    let mut ds_problems = Problems::default();
+    let ds_records =
+        reseller_ds_records(&request.params, &found.current.name.ascii, &mut ds_problems);
+    if !ds_problems.is_empty() {
+        attempt!(Err::<(), _>(ds_problems));
+    }
 
     let owner = match request.list("OWNERCONTACT").first() {
         Some(handle) => {
@@ -65,6 +75,7 @@ pub async fn modify_domain(call: &Call<'_>) -> Result<Response> {
         tech,
         billing,
         nameservers,
+        ds_records,
         add_statuses,
         remove_statuses,
         transfer_lock: request.param("TRANSFERLOCK").map(|lock| lock == "1"),

@@ -57,6 +57,9 @@ fn properties(domain: &DomainRecord, owner_verified: bool) -> Response {
     for nameserver in &domain.nameservers {
         response.push(prop::NAMESERVER, &nameserver.host);
     }
+    for ds in &domain.ds_records {
+        response.push(prop::DNSSEC_DS_DATA, ds.to_text());
+    }
     for status in domain.rgp_status() {
         response.push(prop::RGP_STATUS, status);
     }

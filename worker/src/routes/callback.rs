@@ -1,17 +1,17 @@
 //! `POST /api/v1/callbacks/verification`: the decision of an external verification service,
 //! signed with the shared secret `CALLBACK_SECRET`.
 //!
-//! `X-Coopreg-Signature` = hex HMAC-SHA256 over `"<X-Coopreg-Timestamp>.<raw body>"`. Refused
-//! (401 `signature_invalid`, nothing changed) when the signature is wrong, the timestamp is
-//! more than [`WINDOW`] seconds from now, or the same signature was seen before (replay).
+//! `X-Coopreg-Signature` = HMAC-SHA256 over `"<X-Coopreg-Timestamp>.<raw body>"` in exactly 64
+//! lower-case hex characters. Refused (401 `signature_invalid`, nothing changed) when the
+//! signature is spelled otherwise or wrong, the timestamp is more than
+//! [`callback::WINDOW`] seconds from now, or the same MAC was seen before (replay). The rules
+//! are the core's `coopreg_shared::callback`; the replay record is keyed on the decoded MAC.
 
 use coopreg_shared::lifecycle::Actor;
-use coopreg_shared::{ErrorCode, Problem, Problems};
+use coopreg_shared::{callback, ErrorCode, Problem, Problems};
 use worker::{Context, Env, Request, Response, Result};
 
-use crate::{crypto, http, store};
-
-pub const WINDOW: i64 = 300;
+use crate::{http, store};
 
 fn refused(message: &str) -> Result<Response> {
     http::problem(ErrorCode::SignatureInvalid, "X-Coopreg-Signature", message)
@@ -42,21 +42,12 @@ pub async fn verification(mut req: Request, env: &Env, ctx: &Context) -> Result<
     ) else {
         return refused("Both X-Coopreg-Timestamp and X-Coopreg-Signature are required.");
     };
-    let mut message = Vec::with_capacity(timestamp.len() + 1 + body.len());
-    message.extend_from_slice(timestamp.as_bytes());
-    message.push(b'.');
-    message.extend_from_slice(&body);
-    if !crypto::hmac_sha256_verify(secret.as_bytes(), &message, &signature) {
-        return refused("The signature does not match the body and timestamp.");
-    }
     // Replay protection uses real time: the signer's clock is not our test clock.
     let now = chrono::Utc::now().timestamp();
-    let Ok(signed_at) = timestamp.trim().parse::<i64>() else {
-        return refused("X-Coopreg-Timestamp must be Unix seconds.");
+    let verified = match callback::verify(secret.as_bytes(), &timestamp, &signature, &body, now) {
+        Ok(verified) => verified,
+        Err(problem) => return http::problems(&Problems::one(problem)),
     };
-    if (now - signed_at).abs() > WINDOW {
-        return refused("The signature is too old or from the future (more than 5 minutes off).");
-    }
     let (parsed, decision) = match super::staff_api::parse_decision(&body) {
         Ok(parsed) => parsed,
         Err(problems) => return http::problems(&problems),
@@ -73,9 +64,9 @@ pub async fn verification(mut req: Request, env: &Env, ctx: &Context) -> Result<
     let recorded = db
         .batch(vec![
             db.prepare("DELETE FROM callback_nonces WHERE at < ?1")
-                .bind(&[((now - 2 * WINDOW) as f64).into()])?,
+                .bind(&[((now - 2 * callback::WINDOW) as f64).into()])?,
             db.prepare("INSERT INTO callback_nonces (signature, at) VALUES (?1, ?2)")
-                .bind(&[signature.to_ascii_lowercase().into(), (now as f64).into()])?,
+                .bind(&[verified.replay_key().into(), (now as f64).into()])?,
         ])
         .await;
     if let Err(error) = recorded {

@@ -4,6 +4,10 @@
 //! - `GET /dev/outbox/<id>.eml`: one message as sent.
 //! - `GET /dev/clock`, `POST /dev/clock` `{"advance_days": N}` or `{"advance_seconds": N}`,
 //!   `DELETE /dev/clock`: the test clock that product rules (days 5, 7, 15, 30) run on.
+//! - `GET /dev/body`: how many bytes the last limited body read took in, and whether it
+//!   refused the body (an oversized stream is not read whole).
+//! - `GET /dev/pbkdf2`: how many PBKDF2 derivations this instance ran (logins of unknown
+//!   accounts must cost the same as of known ones).
 
 use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, Response, Result};
@@ -35,6 +39,17 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             clock::reset(&db).await?;
             clock_state(&db).await
         }
+        (Method::Get, "/dev/body") => {
+            let (bytes, refused) = crate::body::last_read();
+            http::json(
+                200,
+                &serde_json::json!({ "last_read_bytes": bytes, "last_refused": refused }),
+            )
+        }
+        (Method::Get, "/dev/pbkdf2") => http::json(
+            200,
+            &serde_json::json!({ "derivations": crate::crypto::pbkdf2_derivations() }),
+        ),
         (Method::Get, "/dev/outbox.json") => http::json(200, &outbox(&db).await?),
         (Method::Get, "/dev/outbox") => outbox_page(&db).await,
         (Method::Get, p) if p.starts_with("/dev/outbox/") && p.ends_with(".eml") => {

@@ -1,4 +1,5 @@
-//! `GET /health`: version, build information and a D1 round trip.
+//! `GET /health`: version, build information, a D1 round trip and the DNS push: whether a
+//! hidden primary is configured (`DNS_API_URL`), and how many pushes are pending or failing.
 
 use serde::Serialize;
 use worker::{Env, Response, Result};
@@ -11,7 +12,17 @@ struct Health {
     version: &'static str,
     build: Build,
     storage: store::StorageHealth,
+    dns: Dns,
     now: String,
+}
+
+#[derive(Serialize)]
+struct Dns {
+    configured: bool,
+    /// "pushing to <url>" or "DNS is not configured (DNS_API_URL is not set)".
+    status: String,
+    #[serde(flatten)]
+    outbox: crate::dns_store::OutboxState,
 }
 
 #[derive(Serialize)]
@@ -28,7 +39,25 @@ pub async fn get(env: &Env) -> Result<Response> {
         Ok(storage) => storage,
         Err(error) => return http::internal("health", &error),
     };
+    let dns = match crate::dns::api(env) {
+        Some(_) => Dns {
+            configured: true,
+            // Where the hidden primary is stays out of this public answer.
+            status: "pushing changes to the hidden primary".to_string(),
+            outbox: crate::dns_store::outbox_state(&db)
+                .await
+                .unwrap_or_default(),
+        },
+        None => Dns {
+            configured: false,
+            status: "DNS is not configured (DNS_API_URL is not set): the zone reaches name \
+                     servers only through the daily zone file"
+                .to_string(),
+            outbox: crate::dns_store::OutboxState::default(),
+        },
+    };
     let body = Health {
+        dns,
         status: if storage.ok { "ok" } else { "degraded" },
         version: env!("CARGO_PKG_VERSION"),
         build: Build {

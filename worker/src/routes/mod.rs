@@ -11,6 +11,7 @@ mod callback;
 mod dev;
 mod health;
 mod orders;
+mod rdap;
 mod register_form;
 mod staff_api;
 mod transfer;
@@ -99,6 +100,8 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
             assets.fetch(url.to_string(), None).await
         }
 
+        // RDAP answers every method itself (GET, HEAD, OPTIONS; 405 otherwise).
+        (_, ["rdap", rest @ ..]) => rdap::handle(req, &env, rest).await,
         #[cfg(feature = "dev-tools")]
         (_, ["dev", ..]) => dev::handle(req, &env).await,
         (_, ["staff", ..]) => crate::console::handle(req, &env).await,

@@ -7,6 +7,13 @@
 //! again: a verified registrant's later orders need no new verification, but each one is
 //! approved by the registrant's mailbox (the core's `register`; the link is `/approve/`).
 //!
+//! An order is bound to the registration it made (that registration's ROID and first history
+//! line, stored with the order): its status, history, new links and idempotent replays see only
+//! that registration. Once it has ended (deleted or freed) the order reads as ended
+//! (`DELETED`, `ended: true`, no registrant) even when someone registers the name again, and a
+//! new link is refused with 410 `order_ended`. The public history names registry staff and the
+//! verification service as `registry` and carries no staff notes or client addresses.
+//!
 //! Limits (`crate::limits`, decided by `coopreg_shared::limits`): bursts per client IP on
 //! orders, new links and availability; the quotas of the owner's address on orders and new
 //! links. Over a limit: 429 with `Retry-After`, nothing stored, no e-mail.
@@ -26,6 +33,10 @@ use crate::store::UsageOf;
 use crate::{apply, clock, crypto, http, limits, store};
 
 const IDEMPOTENCY_KEY_MAX: usize = 128;
+
+/// The status of an order whose registration has ended (deleted or freed); the order follows
+/// no later registration of the same name.
+const ENDED_STATUS: &str = "DELETED";
 
 #[derive(Serialize)]
 struct Names<'a> {
@@ -51,30 +62,20 @@ fn web_handle(info: &ContactInfo) -> Result<String> {
     ))
 }
 
-/// Reads a body of at most `limit` bytes, or answers 413 with the core's error shape.
+/// Reads a body of at most `limit` bytes (`crate::body`), or answers 413 with the core's
+/// error shape.
 pub async fn read_body(
     req: &mut Request,
     limit: usize,
 ) -> Result<std::result::Result<Vec<u8>, Response>> {
-    let declared = req
-        .headers()
-        .get("content-length")?
-        .and_then(|value| value.parse::<usize>().ok());
-    let too_large = || {
-        http::problem(
+    match crate::body::read_limited(req, limit).await? {
+        Ok(bytes) => Ok(Ok(bytes)),
+        Err(too_large) => Ok(Err(http::problem(
             ErrorCode::BodyTooLarge,
             "",
-            &format!("The request body is larger than {} KiB.", limit / 1024),
-        )
-    };
-    if declared.is_some_and(|length| length > limit) {
-        return Ok(Err(too_large()?));
+            &too_large.message(),
+        )?)),
     }
-    let bytes = req.bytes().await?;
-    if bytes.len() > limit {
-        return Ok(Err(too_large()?));
-    }
-    Ok(Ok(bytes))
 }
 
 fn idempotency_key(req: &Request) -> Result<std::result::Result<Option<String>, Problems>> {
@@ -96,30 +97,12 @@ fn idempotency_key(req: &Request) -> Result<std::result::Result<Option<String>, 
     Ok(Ok(Some(key)))
 }
 
-#[derive(serde::Deserialize)]
-struct OrderRow {
-    id: String,
-    domain: String,
-    request_hash: String,
-    created_at: i64,
-}
-
-async fn order_by_key(db: &worker::D1Database, key: &str) -> Result<Option<OrderRow>> {
-    db.prepare("SELECT id, domain, request_hash, created_at FROM orders WHERE idempotency_key = ?1")
-        .bind(&[key.into()])?
-        .first(None)
-        .await
-}
-
-async fn order_by_id(db: &worker::D1Database, id: &str) -> Result<Option<OrderRow>> {
-    db.prepare("SELECT id, domain, request_hash, created_at FROM orders WHERE id = ?1")
-        .bind(&[id.into()])?
-        .first(None)
-        .await
-}
-
 /// The answer to a retried submission: the original order, as it is now.
-async fn replay(db: &worker::D1Database, order: &OrderRow, request_hash: &str) -> Result<Response> {
+async fn replay(
+    db: &worker::D1Database,
+    order: &store::OrderRow,
+    request_hash: &str,
+) -> Result<Response> {
     if order.request_hash != request_hash {
         return http::problem(
             ErrorCode::IdempotencyConflict,
@@ -127,10 +110,11 @@ async fn replay(db: &worker::D1Database, order: &OrderRow, request_hash: &str) -
             "This Idempotency-Key was already used for a different order; use a new key for a new order.",
         );
     }
-    let domain = store::domain(db, &order.domain).await?;
+    // Only the order's own registration: a later one of the same name is not this order's.
+    let domain = store::order_domain(db, order).await?;
     let (status, unicode) = domain
         .as_ref()
-        .map_or(("DELETED", order.domain.clone()), |domain| {
+        .map_or((ENDED_STATUS, order.domain.clone()), |domain| {
             (domain.status_word(), domain.name.unicode.clone())
         });
     http::json(
@@ -176,7 +160,7 @@ pub async fn accept(
     let db = store::db(env)?;
     let request_hash = crypto::sha256_hex(&body);
     if let Some(key) = &key {
-        if let Some(order) = order_by_key(&db, key).await? {
+        if let Some(order) = store::order_by_key(&db, key).await? {
             return replay(&db, &order, &request_hash).await;
         }
     }
@@ -236,10 +220,12 @@ pub async fn accept(
             tech: handles[2].clone(),
             billing: handles[3].clone(),
             nameservers: order.nameservers.clone(),
+            ds_records: order.ds_records.clone(),
             transfer_lock: false,
             criterion: Some(order.eligibility),
             client_ip: client_ip.clone(),
             allocation,
+            roid: lifecycle::new_roid(&crypto::random_bytes::<10>()?),
         };
         let random = crypto::random_bytes::<32>()?;
         let outcome = match lifecycle::register(
@@ -285,18 +271,20 @@ pub async fn accept(
         let writes = apply::statements(env, &db, &outcome, Some(&order.domain.ascii), now)?;
         statements.extend(writes.statements);
         let order_id = crypto::random_id()?;
-        statements.push(
-            db.prepare(
-                "INSERT INTO orders (id, domain, idempotency_key, request_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )
-            .bind(&[
-                order_id.as_str().into(),
-                order.domain.ascii.as_str().into(),
-                key.as_deref().map_or(wasm_bindgen::JsValue::NULL, |key| key.into()),
-                request_hash.as_str().into(),
-                (now as f64).into(),
-            ])?,
-        );
+        let Some(registered) = outcome.domain(&order.domain.ascii) else {
+            return http::internal(
+                "create order",
+                &worker::Error::RustError("a registration without its domain".into()),
+            );
+        };
+        statements.push(store::insert_order(
+            &db,
+            &order_id,
+            registered,
+            key.as_deref(),
+            &request_hash,
+            now,
+        )?);
         if let Err(error) = db.batch(statements).await {
             let lost_race = (owner_is_new && store::is_unique_violation(&error, "contacts.handle"))
                 || store::is_write_conflict(&error);
@@ -326,7 +314,7 @@ pub async fn accept(
                 .filter(|_| store::is_unique_violation(&error, "orders.idempotency_key"))
             {
                 // A concurrent retry with the same key won: answer with its order.
-                if let Some(order) = order_by_key(&db, key).await? {
+                if let Some(order) = store::order_by_key(&db, key).await? {
                     return replay(&db, &order, &request_hash).await;
                 }
             }
@@ -336,6 +324,7 @@ pub async fn accept(
             return http::internal("create order", &error);
         }
         apply::send_soon(env, ctx, writes.mail, now);
+        crate::dns::push_soon(env, ctx, writes.dns, now);
         break (order_id, outcome);
     };
     let status = outcome
@@ -388,6 +377,9 @@ struct Status<'a> {
     order_id: &'a str,
     domain: Names<'a>,
     status: &'a str,
+    /// True once the order's registration has ended (deleted or freed): the order shows no
+    /// registrant, and no later registration of the name.
+    ended: bool,
     hold_reason: Option<&'static str>,
     epp_statuses: Vec<&'static str>,
     owner_handle: &'a str,
@@ -440,10 +432,11 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
         return not_found();
     };
     let now = clock::now(&db).await?;
-    // A later registration of the same name by someone else is not this order's domain.
+    // Only the order's own registration (the store joins on its ROID): a later registration
+    // of the same name by someone else is not this order's domain.
     let stored = order
         .domain_record
-        .filter(|domain| domain.created >= order.created_at);
+        .filter(|domain| order.roid.as_deref() == Some(domain.roid().as_str()));
     let owner = order.owner.filter(|_| stored.is_some());
     let projected = stored
         .as_ref()
@@ -471,7 +464,7 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
             iso(domain.expires),
         ),
         None => (
-            "DELETED",
+            ENDED_STATUS,
             None,
             vec![],
             0,
@@ -533,6 +526,7 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
                     .map_or(order.domain.as_str(), |domain| domain.name.unicode.as_str()),
             },
             status,
+            ended: projected.is_none(),
             hold_reason,
             epp_statuses: epp,
             owner_handle: owner.as_ref().map_or("", |owner| owner.handle.as_str()),
@@ -546,7 +540,8 @@ pub async fn status(id: &str, env: &Env) -> Result<Response> {
                 .into_iter()
                 .map(|event| HistoryEntry {
                     at: iso(event.at),
-                    actor: event.actor,
+                    // The registry, never a staff member's login.
+                    actor: lifecycle::public_actor(&event.actor).to_string(),
                     object: event.object,
                     from: event.from_state,
                     to: event.to_state,
@@ -575,7 +570,7 @@ fn next_step(
 ) -> String {
     use lifecycle::{DomainState, HoldReason, Verification};
     let Some(domain) = domain else {
-        return "This registration no longer exists; the name may be registered again.".to_string();
+        return "This order's registration has ended (it was deleted or released); the order no longer follows the name, which may be registered again.".to_string();
     };
     let email = owner
         .map(|owner| mask_email(&owner.info.email))
@@ -635,21 +630,18 @@ pub async fn resend(req: &Request, id: &str, env: &Env, ctx: &Context) -> Result
             "There is no order with this id.",
         );
     }
-    let Some(order) = order_by_id(&db, id).await? else {
+    let Some(order) = store::order_by_id(&db, id).await? else {
         return http::problem(
             ErrorCode::NotFound,
             "order_id",
             "There is no order with this id.",
         );
     };
-    let Some(domain) = store::domain(&db, &order.domain)
-        .await?
-        .filter(|domain| domain.created >= order.created_at)
-    else {
+    let Some(domain) = store::order_domain(&db, &order).await? else {
         return http::problem(
-            ErrorCode::NotFound,
+            ErrorCode::OrderEnded,
             "order_id",
-            "This order's domain no longer exists.",
+            "This order's registration has ended (it was deleted or released), so there is nothing to verify; no link was sent. To register the name again, place a new order.",
         );
     };
     let Some(owner) = store::contact(&db, &domain.owner).await? else {

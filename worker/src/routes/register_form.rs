@@ -96,6 +96,11 @@ pub fn order_from_form(pairs: &[(String, String)]) -> Value {
         "nameservers": nameservers,
         "eligibility": { "criterion": get("criterion"), "certified": get("certified") == "on" },
         "allocation_token": get("allocation_token"),
+        "ds_records": get("ds_records")
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>(),
     })
 }
 

@@ -1,7 +1,12 @@
 //! `POST /api/v1/staff/contacts/{handle}/decision`: registry staff approve or reject a
 //! registrant (`{"decision": "approve"|"reject", "reason": "..."}`), authenticated with a
 //! staff account (HTTP Basic). The decision and the staff member's identity go into the
-//! history.
+//! history (staff-only; the public order page says "registry").
+//!
+//! A browser caches Basic credentials and would send them with a cross-site form, so the
+//! request must be `Content-Type: application/json` and carry no foreign `Origin`
+//! (`coopreg_shared::request_guard`): 415 `unsupported_media_type`, 403 `cross_origin`,
+//! checked before anything else.
 
 use coopreg_shared::lifecycle::{Actor, Decision};
 use coopreg_shared::limits::Burst;
@@ -69,8 +74,9 @@ pub async fn apply_decision(
             &format!("There is no contact {handle}."),
         ),
         Some(Err(problems)) => http::problems(&problems),
-        Some(Ok((outcome, mail))) => {
+        Some(Ok((outcome, mail, dns))) => {
             apply::send_soon(env, ctx, mail, now);
+            crate::dns::push_soon(env, ctx, dns, now);
             let contact = store::contact(&db, handle).await?;
             http::json(
                 200,
@@ -92,6 +98,14 @@ pub async fn decision(
     env: &Env,
     ctx: &Context,
 ) -> Result<Response> {
+    let own_origin = crate::console::session::own_origin(&req)?;
+    if let Err(problem) = coopreg_shared::request_guard::json_from_own_origin(
+        req.headers().get("content-type")?.as_deref(),
+        req.headers().get("origin")?.as_deref(),
+        &own_origin,
+    ) {
+        return http::problems(&Problems::one(problem));
+    }
     let db = store::db(env)?;
     let now = clock::now(&db).await?;
     let Some((login, password)) = auth::basic_credentials(req.headers().get("authorization")?)
@@ -110,11 +124,21 @@ pub async fn decision(
     if let Some(over) = crate::limits::burst(env, &req, Burst::StaffLogin).await? {
         return http::over_limit(&over);
     }
-    let account =
-        match auth::check_password(&db, AccountKind::Staff, &login, &password, now).await? {
-            Ok(account) => account,
-            Err(problem) => return http::problems(&Problems::one(problem)),
-        };
+    let client_ip = crate::limits::client_ip(&req);
+    let account = match auth::check_password(
+        &db,
+        AccountKind::Staff,
+        &login,
+        &password,
+        client_ip.as_deref(),
+        now,
+    )
+    .await?
+    {
+        Ok(account) => account,
+        Err(auth::Refused::Throttled(over)) => return http::over_limit(&over),
+        Err(auth::Refused::Failed(problem)) => return http::problems(&Problems::one(problem)),
+    };
     let body = match super::orders::read_body(&mut req, 16 * 1024).await? {
         Ok(body) => body,
         Err(response) => return Ok(response),

@@ -48,6 +48,7 @@ pub fn name(label: &str) -> DomainName {
 
 pub fn order(label: &str, owner: &str, period: u32) -> NewDomain {
     NewDomain {
+        ds_records: Vec::new(),
         name: name(label),
         period,
         owner: owner.into(),
@@ -68,6 +69,7 @@ pub fn order(label: &str, owner: &str, period: u32) -> NewDomain {
         criterion: Some(crate::validate::EligibilityCriterion::CooperativeUnderLocalLaw),
         client_ip: None,
         allocation: Allocation::None,
+        roid: crate::lifecycle::new_roid(&[label.len() as u8; 10]),
     }
 }
 

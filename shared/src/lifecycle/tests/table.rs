@@ -268,10 +268,8 @@ fn staff_hold_and_release_return_to_the_previous_state() {
             })
             .unwrap();
         assert_eq!(registry.state(label), "HELD(staff)");
-        assert_eq!(
-            outcome.events[0].reason,
-            "held by registry staff: abuse report"
-        );
+        assert_eq!(outcome.events[0].reason, "held by registry staff");
+        assert_eq!(outcome.events[0].note.as_deref(), Some("abuse report"));
         assert_eq!(outcome.events[0].actor, Actor::Staff("bob".into()));
         registry
             .on_domain(label, |d| {
@@ -659,7 +657,12 @@ fn staff_delete_acts_for_the_registry_only_and_names_the_staff_member() {
     assert_eq!(registry.state("alpha"), "REDEMPTION");
     let event = registry.events.last().unwrap();
     assert_eq!(event.actor, staff());
-    assert_eq!(event.reason, "deleted by registry staff: fraud");
+    assert_eq!(event.reason, "deleted by registry staff");
+    assert_eq!(
+        event.note.as_deref(),
+        Some("fraud"),
+        "the note is kept for staff only"
+    );
     registry
         .on_domain("beta", |d| staff_delete(d, staff(), "", day(20)))
         .unwrap();

@@ -466,8 +466,13 @@ fn the_eligibility_certification_is_kept_with_channel_time_and_web_ip() {
             "{case}"
         );
         assert!(event.reason.contains("web"), "{case}");
+        // The client's address is for staff (the note), never in the public reason.
         if let Some(ip) = kept {
-            assert!(event.reason.contains(ip), "{case}");
+            assert!(!event.reason.contains(ip), "{case}");
+            assert!(
+                event.note.as_deref().is_some_and(|note| note.contains(ip)),
+                "{case}"
+            );
         }
     }
     // Through a reseller: its id, no IP (the reseller's client is not the registrant).

@@ -281,3 +281,38 @@ fn the_allocation_token_is_optional_and_checked_when_given() {
         vec![("allocation_token".to_string(), ErrorCode::WrongType)]
     );
 }
+
+#[test]
+fn ds_records_are_optional_and_checked() {
+    let d32 = "Ab".repeat(32);
+    let order = validate_order(&set(
+        &["ds_records"],
+        json!([format!("12345 13 2 {d32}"), {"key_tag": 7, "algorithm": "8", "digest_type": 4, "digest": "cd".repeat(48)}]),
+    ))
+    .unwrap();
+    assert_eq!(order.ds_records.len(), 2);
+    assert_eq!(order.ds_records[1].key_tag, 12345);
+    assert_eq!(order.ds_records[1].digest, "ab".repeat(32));
+    assert!(validate_order(&good_order()).unwrap().ds_records.is_empty());
+    assert_eq!(
+        problems_of(&set(
+            &["ds_records"],
+            json!(["1 13 1 00", {"key_tag": 70000, "algorithm": 13, "digest_type": 2, "digest": d32}])
+        )),
+        vec![
+            ("ds_records[0]".to_string(), ErrorCode::InvalidDsRecord),
+            ("ds_records[1]".to_string(), ErrorCode::InvalidDsRecord),
+        ]
+    );
+    assert_eq!(
+        problems_of(&set(&["ds_records"], json!("1 13 2 00"))),
+        vec![("ds_records".to_string(), ErrorCode::WrongType)]
+    );
+    assert_eq!(
+        problems_of(&set(&["ds_records"], json!([{"tag": 1}]))),
+        vec![
+            ("ds_records[0].tag".to_string(), ErrorCode::UnknownField),
+            ("ds_records[0]".to_string(), ErrorCode::InvalidDsRecord)
+        ]
+    );
+}

@@ -447,3 +447,54 @@ fn add_domain_carries_an_allocation_token() {
         vec![("X-ALLOCATION-TOKEN".to_string(), ErrorCode::InvalidValue)]
     );
 }
+
+#[test]
+fn dnssec_attributes_give_the_ds_set() {
+    let key = "257 3 13 MG/C4TEobqpCdz7jxjNyGs0MwHbOBoCrWfvtffwgXRqc+GwDmbd0l18A0DQF6SguirP9ut8dLqdkj0zdr8ICew==";
+    let ds = format!("1 13 2 {}", "ab".repeat(32));
+    let mut problems = Problems::default();
+    let set = reseller_ds_records(
+        &params(&[("DNSSECDSDATA0", ds.as_str()), ("DNSSEC0", key)]),
+        "coop",
+        &mut problems,
+    )
+    .unwrap();
+    assert!(problems.is_empty());
+    assert_eq!(set.len(), 2);
+    // The key's DS as PowerDNS computes it for the owner name `coop.`.
+    assert!(set.iter().any(|d| d.key_tag == 15418
+        && d.digest == "b50dd5154954c9847cf5aac474576012a5922af5b80512cd1cb217f57effd07b"));
+    assert_eq!(
+        reseller_ds_records(&params(&[("NAMESERVER0", "x")]), "a.coop", &mut problems),
+        None
+    );
+    assert_eq!(
+        reseller_ds_records(&params(&[("DNSSEC0", "")]), "a.coop", &mut problems),
+        Some(Vec::new())
+    );
+    assert!(problems.is_empty());
+    let bad = reseller_ds_records(
+        &params(&[("DNSSECDSDATA1", "1 13 9 00"), ("DNSSEC0", "1 3 13 AAAA")]),
+        "a.coop",
+        &mut problems,
+    );
+    assert_eq!(bad, None);
+    let found: Vec<(String, ErrorCode)> = problems
+        .errors
+        .into_iter()
+        .map(|p| (p.field, p.code))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("DNSSECDSDATA1".to_string(), ErrorCode::InvalidDsRecord),
+            ("DNSSEC0".to_string(), ErrorCode::InvalidDnskey),
+        ]
+    );
+    // AddDomain carries the set.
+    let add = with(good_domain(), "DNSSECDSDATA0", Some(ds.as_str()));
+    assert_eq!(
+        validate_reseller_add_domain(&add).unwrap().ds_records.len(),
+        1
+    );
+}
