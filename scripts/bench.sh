@@ -9,6 +9,8 @@
 #   scripts/bench.sh dns        confirm-to-resolvable with PowerDNS, 10k-domain reconciliation (issue 12)
 #   scripts/bench.sh rdap       RDAP domain lookups vs the calibration's bare D1 read (issue 13)
 #   scripts/bench.sh d1         the test harness's in-process D1 helper vs wrangler d1 execute (issue 16)
+#   scripts/bench.sh size       production wasm sizes (raw, gzip) and start-up time vs the
+#                               calibration worker (issue 17)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -116,9 +118,57 @@ bench_mean() {
     END { printf "%.1f %.2f %.2f\n", r / n, a / n, b / n }'
 }
 
+# Sizes of what production ships (the worker's wasm, the browser core's wasm), raw and gzip -9,
+# against the budgets of issue 17; then the time from starting the local stack (wrangler's dev
+# stack: bundling, workerd, compiling the module) to the first answered request, for our
+# production worker and for the plain-JS calibration worker (bench/floor/) alternately, each
+# STARTS times with a fresh D1; medians and their ratio.
+bench_size() {
+  scripts/setup.sh >/dev/null
+  scripts/build.sh --production
+  echo "== production sizes and start-up"
+  echo "machine: $(bench_machine)"
+  local file raw gz
+  printf '%-44s%12s%12s%16s\n' file raw gzip "gzip budget"
+  for file in build/worker/index_bg.wasm:358400 web-ui/dist/pkg/coopreg_web_ui_bg.wasm:153600; do
+    raw=$(stat -c %s "${file%%:*}")
+    gz=$(gzip -9c "${file%%:*}" | wc -c)
+    printf '%-44s%12s%12s%16s %s\n' "${file%%:*}" "$raw" "$gz" "${file##*:}" \
+      "$([ "$gz" -le "${file##*:}" ] && echo ok || echo OVER)"
+  done
+  local starts="${STARTS:-3}" i which ours=() floor=()
+  for i in $(seq 1 "$starts"); do
+    for which in ours floor; do
+      local state port t0 t1
+      state="$(mktemp -d -t coopreg-bench-XXXXXX)"
+      port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+      local config=()
+      [ "$which" = floor ] && config=(--config bench/floor/wrangler.toml)
+      node_modules/.bin/wrangler d1 migrations apply DB --local --persist-to "$state" >/dev/null
+      t0=$(date +%s%N)
+      setsid node scripts/bench-server.mjs "$state" "$port" "${config[@]}" </dev/null >"$state/server.log" 2>&1 &
+      bench_server=$! bench_state=$state
+      trap bench_stop EXIT INT TERM
+      until curl -fs "http://127.0.0.1:$port/ping" >/dev/null 2>&1; do
+        kill -0 "$bench_server" 2>/dev/null || { cat "$state/server.log" >&2; return 1; }
+        sleep 0.02
+      done
+      t1=$(date +%s%N)
+      bench_stop
+      if [ "$which" = ours ]; then ours+=($(( (t1 - t0) / 1000000 ))); else floor+=($(( (t1 - t0) / 1000000 ))); fi
+    done
+  done
+  local median_ours median_floor
+  median_ours=$(printf '%s\n' "${ours[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  median_floor=$(printf '%s\n' "${floor[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "start to first answered GET /ping, ms (each run): ours ${ours[*]}; calibration ${floor[*]}"
+  echo "median: ours ${median_ours} ms, calibration ${median_floor} ms, ratio $(awk -v a="$median_ours" -v b="$median_floor" 'BEGIN {printf "%.2f", a / b}')"
+}
+
 case "$what" in
   http) bench_http ;;
   rdap) bench_rdap ;;
+  size) bench_size ;;
   validation) scripts/bench-validation.sh ;;
   registry) cargo run -q --release -p coopreg-shared --example bench_registry ;;
   reseller) scripts/bench-reseller.sh ;;
@@ -131,6 +181,7 @@ case "$what" in
     ( bench_http )
     [ -x scripts/bench-reseller.sh ] && scripts/bench-reseller.sh
     ( bench_rdap )
+    ( bench_size )
     ;;
-  *) echo "usage: scripts/bench.sh [all|http|validation|registry|reseller|dns|rdap|d1]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [all|http|validation|registry|reseller|dns|rdap|d1|size]" >&2; exit 2 ;;
 esac

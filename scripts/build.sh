@@ -20,20 +20,27 @@ export COOPREG_GIT_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unkn
 export COOPREG_BUILT_AT="$(git log -1 --format=%cI 2>/dev/null || echo unknown)"
 
 cargo build --quiet --release --target wasm32-unknown-unknown -p coopreg-worker $features
-cargo build --quiet --release --target wasm32-unknown-unknown -p coopreg-web-ui
+# The browser core with its own profile (Cargo.toml: `release-web`, opt-level "z").
+cargo build --quiet --profile release-web --target wasm32-unknown-unknown -p coopreg-web-ui
 out=target/wasm32-unknown-unknown/release
+web_out=target/wasm32-unknown-unknown/release-web
 
 # Post-processing runs only when cargo produced a new wasm (or the flavour changed), so a
 # warm start skips it.
-stamp() { echo "$features $(stat -c %Y "$1")"; }
+stamp() { echo "stripped $features $(stat -c %Y "$1")"; }
 fresh() { [ -f "$2" ] && [ "$(cat "$2")" = "$(stamp "$1")" ]; }
 
-# The worker: flags as worker-build uses them, so a panic can reset the instance.
+# The worker: flags as worker-build uses them, so a panic can reset the instance. The `name`
+# section (function names, about a fifth of the file) and the `producers` section are dropped:
+# a panic's log line still names its message and source location. `wasm-opt` is not run on the
+# worker: measured (docs/benchmarks.md, issue 17), -Oz and -Os shrink it raw by 10 % but grow it
+# gzipped by 3 %, and the gzipped size is what the platform limits.
 worker_out="${COOPREG_WORKER_OUT:-build/worker}"
 mkdir -p "$worker_out"
 if ! fresh "$out/coopreg_worker.wasm" "$worker_out/.stamp"; then
   "$wasm_bindgen" "$out/coopreg_worker.wasm" --out-dir "$worker_out" --out-name index \
-    --target module --no-typescript --experimental-reset-state-function --force-enable-abort-handler
+    --target module --no-typescript --experimental-reset-state-function --force-enable-abort-handler \
+    --remove-name-section --remove-producers-section
   # wrangler's esbuild loads a plain `import x from "*.wasm"` as a WebAssembly.Module.
   sed -i 's/^import source \(.*\) from \(.*\.wasm.*\)$/import \1 from \2/' "$worker_out/index.js"
   stamp "$out/coopreg_worker.wasm" > "$worker_out/.stamp"
@@ -49,12 +56,13 @@ if [ -z "$features" ]; then
 fi
 
 # The browser: the same core, for instant validation.
-if ! fresh "$out/coopreg_web_ui.wasm" build/web-ui.stamp || [ ! -f web-ui/dist/pkg/coopreg_web_ui_bg.wasm ]; then
+if ! fresh "$web_out/coopreg_web_ui.wasm" build/web-ui.stamp || [ ! -f web-ui/dist/pkg/coopreg_web_ui_bg.wasm ]; then
   rm -rf build/pkg && mkdir -p build/pkg
-  "$wasm_bindgen" "$out/coopreg_web_ui.wasm" --out-dir build/pkg --target web --no-typescript
+  "$wasm_bindgen" "$web_out/coopreg_web_ui.wasm" --out-dir build/pkg --target web --no-typescript \
+    --remove-producers-section
   node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     build/pkg/coopreg_web_ui_bg.wasm -o build/pkg/coopreg_web_ui_bg.wasm
-  stamp "$out/coopreg_web_ui.wasm" > build/web-ui.stamp
+  stamp "$web_out/coopreg_web_ui.wasm" > build/web-ui.stamp
 fi
 rm -rf web-ui/dist && mkdir -p web-ui/dist
 [ -d web-ui/static ] && cp -r web-ui/static/. web-ui/dist/

@@ -8,7 +8,7 @@ use worker::{Error, Result};
 /// `N` bytes from the platform's cryptographically secure generator.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     let mut bytes = [0u8; N];
-    getrandom::getrandom(&mut bytes).map_err(|error| Error::RustError(error.to_string()))?;
+    getrandom::fill(&mut bytes).map_err(|error| Error::RustError(error.to_string()))?;
     Ok(bytes)
 }
 
