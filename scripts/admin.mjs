@@ -60,10 +60,23 @@ function accountSql(table, id, name, password, now) {
 
 function execute(sql, args) {
   const where = args.remote ? ["--remote"] : ["--local", ...(args["persist-to"] ? ["--persist-to", args["persist-to"]] : [])];
-  execFileSync(join(ROOT, "node_modules", ".bin", "wrangler"), ["d1", "execute", "DB", ...where, "--command", sql], {
-    cwd: ROOT, stdio: "pipe",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  });
+  // A local database that a running `wrangler dev` is writing can be busy for a moment
+  // (SQLITE_BUSY, which Miniflare reports as an internal error): the statements are idempotent
+  // (an upsert and a delete), so try again a few times before giving up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync(join(ROOT, "node_modules", ".bin", "wrangler"), ["d1", "execute", "DB", ...where, "--command", sql], {
+        cwd: ROOT, stdio: "pipe",
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+      });
+      return;
+    } catch (error) {
+      const output = `${error.stderr ?? ""}${error.stdout ?? ""}`;
+      const busy = /SQLITE_BUSY|database is locked|internal error/i.test(output);
+      if (args.remote || !busy || attempt >= 6) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250 * attempt);
+    }
+  }
 }
 
 function main() {
