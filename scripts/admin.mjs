@@ -48,7 +48,9 @@ const SESSION_KINDS = { resellers: "reseller", staff: "staff" };
 /** The ids no account may have: the core's list (shared/src/accounts.rs reads the same file). */
 export function reservedAccountIds() {
   return readFileSync(join(ROOT, "shared", "data", "reserved-account-ids.txt"), "utf8")
-    .split("\n").map((line) => line.split("#")[0].trim().toLowerCase()).filter(Boolean);
+    .split("\n")
+    .map((line) => line.split("#")[0].trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** Creates the account, or resets its password and ends every session it has (one batch). */
@@ -59,16 +61,23 @@ function accountSql(table, id, name, password, now) {
 }
 
 function execute(sql, args) {
-  const where = args.remote ? ["--remote"] : ["--local", ...(args["persist-to"] ? ["--persist-to", args["persist-to"]] : [])];
+  const where = args.remote
+    ? ["--remote"]
+    : ["--local", ...(args["persist-to"] ? ["--persist-to", args["persist-to"]] : [])];
   // A local database that a running `wrangler dev` is writing can be busy for a moment
   // (SQLITE_BUSY, which Miniflare reports as an internal error): the statements are idempotent
   // (an upsert and a delete), so try again a few times before giving up.
   for (let attempt = 1; ; attempt++) {
     try {
-      execFileSync(join(ROOT, "node_modules", ".bin", "wrangler"), ["d1", "execute", "DB", ...where, "--command", sql], {
-        cwd: ROOT, stdio: "pipe",
-        env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-      });
+      execFileSync(
+        join(ROOT, "node_modules", ".bin", "wrangler"),
+        ["d1", "execute", "DB", ...where, "--command", sql],
+        {
+          cwd: ROOT,
+          stdio: "pipe",
+          env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+        },
+      );
       return;
     } catch (error) {
       const output = `${error.stderr ?? ""}${error.stdout ?? ""}`;
@@ -86,20 +95,29 @@ function main() {
     const now = Math.floor(Date.now() / 1000);
     const reseller = { id: "demo", name: "Demo Reseller", password: newPassword() };
     const staff = { id: "staff", name: "Demo Staff", password: newPassword() };
-    execute([accountSql("resellers", reseller.id, reseller.name, reseller.password, now),
-      accountSql("staff", staff.id, staff.name, staff.password, now)].join(";\n"), { "persist-to": args["persist-to"] });
+    execute(
+      [
+        accountSql("resellers", reseller.id, reseller.name, reseller.password, now),
+        accountSql("staff", staff.id, staff.name, staff.password, now),
+      ].join(";\n"),
+      { "persist-to": args["persist-to"] },
+    );
     console.log(JSON.stringify({ reseller, staff }));
     return;
   }
   const table = ACCOUNT_TABLES[args._[0]];
   if (!table || !args.id || !args.name || !/^[a-z0-9][a-z0-9._-]{1,31}$/.test(args.id)) {
-    console.error("usage: admin.mjs create-reseller|create-staff --id ID --name NAME [--password PW] [--remote] [--persist-to DIR]\n" +
-      "  ID: 2-32 characters a-z 0-9 . _ -, starting with a letter or digit");
+    console.error(
+      "usage: admin.mjs create-reseller|create-staff --id ID --name NAME [--password PW] [--remote] [--persist-to DIR]\n" +
+        "  ID: 2-32 characters a-z 0-9 . _ -, starting with a letter or digit",
+    );
     process.exit(2);
   }
   if (reservedAccountIds().includes(args.id.toLowerCase())) {
-    console.error(`admin.mjs: the id "${args.id}" is reserved for the registry's own use (shared/data/reserved-account-ids.txt; ` +
-      "e.g. `web` sponsors every web registration); choose another id.");
+    console.error(
+      `admin.mjs: the id "${args.id}" is reserved for the registry's own use (shared/data/reserved-account-ids.txt; ` +
+        "e.g. `web` sponsors every web registration); choose another id.",
+    );
     process.exit(2);
   }
   const password = args.password ?? newPassword();

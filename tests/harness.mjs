@@ -43,13 +43,20 @@ function freePort() {
 const running = new Set();
 function stopAll() {
   for (const child of running) {
-    try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
   }
   running.clear();
 }
 process.on("exit", stopAll);
 for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => { stopAll(); process.exit(130); });
+  process.on(signal, () => {
+    stopAll();
+    process.exit(130);
+  });
 }
 
 /**
@@ -66,40 +73,75 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
  * build in build/worker-production); `ready(status)` says which /health status means started
  * (200 unless given: the production guard answers 503).
  */
-export async function startWorker({ vars = {}, config, state: reuseState, rateLimits, lenientLimits = true, main,
-  ready = (status) => status === 200, dns: withDns = false } = {}) {
+export async function startWorker({
+  vars = {},
+  config,
+  state: reuseState,
+  rateLimits,
+  lenientLimits = true,
+  main,
+  ready = (status) => status === 200,
+  dns: withDns = false,
+} = {}) {
   if (!existsSync(join(ROOT, dirname(main ?? "build/worker/entry.mjs"), "index.js"))) {
     throw new Error(`${dirname(main ?? "build/worker/entry.mjs")} is missing: run scripts/build.sh first`);
   }
   // `state` reuses another worker's database (a restart); the last user removes it.
   const state = reuseState ?? mkdtempSync(join(tmpdir(), "coopreg-test-"));
-  const derived = lenientLimits || rateLimits || main
-    ? deriveConfig(join(ROOT, config ?? "wrangler.toml"), { rateLimits, main }) : null;
+  const derived =
+    lenientLimits || rateLimits || main
+      ? deriveConfig(join(ROOT, config ?? "wrangler.toml"), { rateLimits, main })
+      : null;
   const configArgs = derived ? ["--config", derived] : config ? ["--config", join(ROOT, config)] : [];
   if (lenientLimits) vars = { ...LENIENT_VARS, ...vars };
   // `dns: true`: a real PowerDNS (scripts/pdns.sh) on free ports as the hidden primary.
   const dns = withDns ? await startPowerDns() : null;
   if (dns) vars = { ...vars, DNS_API_URL: dns.apiUrl, DNS_API_KEY: dns.apiKey };
   const port = await freePort();
-  execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, ...configArgs],
-    { cwd: ROOT, env: WRANGLER_ENV, stdio: "pipe" });
+  execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state, ...configArgs], {
+    cwd: ROOT,
+    env: WRANGLER_ENV,
+    stdio: "pipe",
+  });
   const url = `http://127.0.0.1:${port}`;
-  const varArgs = Object.entries({ PUBLIC_ORIGIN: url, ...vars })
-    .flatMap(([key, value]) => ["--var", `${key}:${value}`]);
-  const child = spawn(WRANGLER, [
-    "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0",
-    "--show-interactive-dev-session=false", "--persist-to", state, "--test-scheduled",
-    ...configArgs, ...varArgs,
-  ], { cwd: ROOT, env: { ...WRANGLER_ENV, TMPDIR: state }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const varArgs = Object.entries({ PUBLIC_ORIGIN: url, ...vars }).flatMap(([key, value]) => [
+    "--var",
+    `${key}:${value}`,
+  ]);
+  const child = spawn(
+    WRANGLER,
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      "0",
+      "--show-interactive-dev-session=false",
+      "--persist-to",
+      state,
+      "--test-scheduled",
+      ...configArgs,
+      ...varArgs,
+    ],
+    { cwd: ROOT, env: { ...WRANGLER_ENV, TMPDIR: state }, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
   running.add(child);
   let output = "";
-  child.stdout.on("data", (chunk) => { output += chunk; });
-  child.stderr.on("data", (chunk) => { output += chunk; });
+  child.stdout.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    output += chunk;
+  });
   // A server that dies under a test says why (the tests then fail with "fetch failed").
   child.once("exit", (code, signal) => {
     if (running.has(child)) {
       running.delete(child);
-      console.error(`wrangler dev exited unexpectedly (code ${code}, signal ${signal}); its last output:\n${output.slice(-4000)}`);
+      console.error(
+        `wrangler dev exited unexpectedly (code ${code}, signal ${signal}); its last output:\n${output.slice(-4000)}`,
+      );
     }
   });
 
@@ -109,9 +151,17 @@ export async function startWorker({ vars = {}, config, state: reuseState, rateLi
     running.delete(child);
     await closeD1();
     const exited = new Promise((resolve) => child.once("exit", resolve));
-    try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      /* gone */
+    }
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
     if (!keepState) rmSync(state, { recursive: true, force: true });
     if (derived) rmSync(derived, { force: true });
     if (dns) dns.remove();
@@ -124,8 +174,13 @@ export async function startWorker({ vars = {}, config, state: reuseState, rateLi
     try {
       const response = await fetch(`${url}/health`);
       if (ready(response.status)) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) { await stop(); throw new Error(`wrangler dev did not become ready:\n${output}`); }
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev did not become ready:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
@@ -150,19 +205,28 @@ export async function startWorker({ vars = {}, config, state: reuseState, rateLi
 function localD1(state, configPath) {
   const text = readFileSync(configPath, "utf8");
   // As wrangler does locally: the preview database if one is named, else the database.
-  const id = text.match(/^preview_database_id\s*=\s*"([^"]+)"/m)?.[1]
-    ?? text.match(/^database_id\s*=\s*"([^"]+)"/m)?.[1];
+  const id =
+    text.match(/^preview_database_id\s*=\s*"([^"]+)"/m)?.[1] ?? text.match(/^database_id\s*=\s*"([^"]+)"/m)?.[1];
   if (!id) throw new Error(`${configPath}: no D1 database_id`);
   let opened;
   const open = () => {
     opened ??= (async () => {
-      const mf = new Miniflare({ modules: true, script: "", d1Persist: join(state, "v3", "d1"), d1Databases: { DB: id } });
+      const mf = new Miniflare({
+        modules: true,
+        script: "",
+        d1Persist: join(state, "v3", "d1"),
+        d1Databases: { DB: id },
+      });
       return { mf, db: await mf.getD1Database("DB") };
     })();
     return opened;
   };
-  const rows = (result) => (result.results ?? []).map((row) => Object.fromEntries(
-    Object.entries(row).map(([key, value]) => [key, Array.isArray(value) ? `[${value.join(", ")}]` : value])));
+  const rows = (result) =>
+    (result.results ?? []).map((row) =>
+      Object.fromEntries(
+        Object.entries(row).map(([key, value]) => [key, Array.isArray(value) ? `[${value.join(", ")}]` : value]),
+      ),
+    );
   const retrying = async (run) => {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -180,8 +244,10 @@ function localD1(state, configPath) {
   };
   return {
     d1: (sql, params = []) => retrying(async (db) => rows(await statement(db, [sql, params]).all())),
-    d1Batch: (statements) => retrying(async (db) => statements.length
-      ? (await db.batch(statements.map((item) => statement(db, item)))).map(rows) : []),
+    d1Batch: (statements) =>
+      retrying(async (db) =>
+        statements.length ? (await db.batch(statements.map((item) => statement(db, item)))).map(rows) : [],
+      ),
     close: async () => {
       if (!opened) return;
       const { mf } = await opened.catch(() => ({}));
@@ -195,7 +261,11 @@ const PDNS = join(ROOT, "scripts", "pdns.sh");
 const runningDns = new Set();
 process.on("exit", () => {
   for (const dir of runningDns) {
-    try { execFileSync(PDNS, ["stop", dir], { stdio: "ignore" }); } catch { /* gone */ }
+    try {
+      execFileSync(PDNS, ["stop", dir], { stdio: "ignore" });
+    } catch {
+      /* gone */
+    }
   }
 });
 
@@ -209,21 +279,49 @@ export async function startPowerDns() {
   const port = await freePort();
   const apiPort = await freePort();
   const apiKey = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-  const start = () => { execFileSync(PDNS, ["start", dir, String(port), String(apiPort), apiKey], { stdio: "pipe" }); runningDns.add(dir); };
-  const stop = () => { execFileSync(PDNS, ["stop", dir], { stdio: "pipe" }); runningDns.delete(dir); };
+  const start = () => {
+    execFileSync(PDNS, ["start", dir, String(port), String(apiPort), apiKey], { stdio: "pipe" });
+    runningDns.add(dir);
+  };
+  const stop = () => {
+    execFileSync(PDNS, ["stop", dir], { stdio: "pipe" });
+    runningDns.delete(dir);
+  };
   start();
-  after(() => { try { stop(); } catch { /* gone */ } });
+  after(() => {
+    try {
+      stop();
+    } catch {
+      /* gone */
+    }
+  });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   return {
-    port, apiPort, apiUrl, apiKey, dir, start, stop,
-    remove: () => { try { stop(); } catch { /* gone */ } rmSync(dir, { recursive: true, force: true }); },
+    port,
+    apiPort,
+    apiUrl,
+    apiKey,
+    dir,
+    start,
+    stop,
+    remove: () => {
+      try {
+        stop();
+      } catch {
+        /* gone */
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
     /** `dig @127.0.0.1 -p PORT ...args +norec +time=2 +tries=1`, its stdout. */
-    dig: (...args) => execFileSync("dig", ["@127.0.0.1", "-p", String(port), ...args, "+norec", "+time=2", "+tries=1"],
-      { stdio: "pipe" }).toString(),
+    dig: (...args) =>
+      execFileSync("dig", ["@127.0.0.1", "-p", String(port), ...args, "+norec", "+time=2", "+tries=1"], {
+        stdio: "pipe",
+      }).toString(),
     /** The PowerDNS HTTP API with the key. */
     api: async (path, { method = "GET", body } = {}) => {
       const response = await fetch(apiUrl + path, {
-        method, headers: { "X-API-Key": apiKey, ...(body ? { "content-type": "application/json" } : {}) },
+        method,
+        headers: { "X-API-Key": apiKey, ...(body ? { "content-type": "application/json" } : {}) },
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await response.text();
@@ -242,7 +340,11 @@ export async function api(url, path, { method = "GET", body, headers = {} } = {}
   const response = await fetch(url + path, init);
   const text = await response.text();
   let parsed = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: response.status, body: parsed, headers: response.headers, text };
 }
 

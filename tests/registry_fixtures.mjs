@@ -5,7 +5,6 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "./harness.mjs";
 
-
 const NOW = Math.floor(Date.now() / 1000);
 const YEAR = 365 * 86400;
 
@@ -15,24 +14,44 @@ function sql(value) {
   return `'${String(value).replaceAll("'", "''")}'`;
 }
 
-export function contactRecord({ handle, organization = `${handle} Co-operative`, email = `${handle.toLowerCase()}@example.coop`,
-  verification = "verified", reseller = "web", country = "GB" }) {
+export function contactRecord({
+  handle,
+  organization = `${handle} Co-operative`,
+  email = `${handle.toLowerCase()}@example.coop`,
+  verification = "verified",
+  reseller = "web",
+  country = "GB",
+}) {
   const states = {
     verified: { state: "verified", at: NOW - 86400, by: { kind: "staff", id: "seed" } },
     unverified: { state: "unverified" },
     pending: {
-      state: "pending", token_hash: `seed-${handle}`, token_issued_at: NOW - 3600,
-      token_expires_at: NOW + 14 * 86400, reminder_sent: false, timed_out: false, since: NOW - 3600,
+      state: "pending",
+      token_hash: `seed-${handle}`,
+      token_issued_at: NOW - 3600,
+      token_expires_at: NOW + 14 * 86400,
+      reminder_sent: false,
+      timed_out: false,
+      since: NOW - 3600,
     },
   };
   return {
-    handle, reseller,
+    handle,
+    reseller,
     info: {
-      first_name: "Ada", last_name: "Lovelace", organization, street: ["1 Loom Street"], city: "Manchester",
-      postcode: "M1 1AA", country, phone: "+44.1612345678", email,
+      first_name: "Ada",
+      last_name: "Lovelace",
+      organization,
+      street: ["1 Loom Street"],
+      city: "Manchester",
+      postcode: "M1 1AA",
+      country,
+      phone: "+44.1612345678",
+      email,
     },
     verification: states[verification],
-    created: NOW - 86400, updated: NOW - 86400,
+    created: NOW - 86400,
+    updated: NOW - 86400,
   };
 }
 
@@ -47,10 +66,19 @@ export function domainRecord({ label, owner, state = "active", nameservers, rese
   };
   return {
     name: { ascii, unicode: ascii, language: null },
-    reseller, owner, admin: owner, tech: owner, billing: owner,
+    reseller,
+    owner,
+    admin: owner,
+    tech: owner,
+    billing: owner,
     nameservers: nameservers ?? [{ host: "ns1.example.net" }, { host: "ns2.example.net" }],
-    period: 1, created: NOW - 30 * 86400, updated: NOW - 30 * 86400, expires: NOW + YEAR,
-    state: states[state], transfer_lock: false, auth_code: `auth-${label}`,
+    period: 1,
+    created: NOW - 30 * 86400,
+    updated: NOW - 30 * 86400,
+    expires: NOW + YEAR,
+    state: states[state],
+    transfer_lock: false,
+    auth_code: `auth-${label}`,
   };
 }
 
@@ -64,9 +92,15 @@ function contactInsert(record) {
 }
 
 function domainInsert(record) {
-  const word = { active: "ACTIVE", processing: "PROCESSING", held: "HELD", redemption: "REDEMPTION" }[record.state.state];
-  const due = record.state.state === "redemption" ? record.state.until
-    : record.state.state === "processing" ? null : record.expires;
+  const word = { active: "ACTIVE", processing: "PROCESSING", held: "HELD", redemption: "REDEMPTION" }[
+    record.state.state
+  ];
+  const due =
+    record.state.state === "redemption"
+      ? record.state.until
+      : record.state.state === "processing"
+        ? null
+        : record.expires;
   return `INSERT INTO domains (name, unicode, reseller_id, owner, state, due_at, expires_at, transfer_token_hash, record) VALUES
     (${sql(record.name.ascii)}, ${sql(record.name.unicode)}, ${sql(record.reseller)}, ${sql(record.owner)}, ${sql(word)},
      ${sql(due)}, ${record.expires}, NULL, ${sql(JSON.stringify(record))})`;
@@ -79,28 +113,36 @@ export async function seed(worker, { contacts = [], domains = [] }) {
 
 /** Creates a staff account with scripts/admin.mjs; returns { id, name, password }. */
 export function createStaff(worker, id = "alice", name = "Alice Registry") {
-  const out = execFileSync("node", [join(ROOT, "scripts", "admin.mjs"), "create-staff", "--id", id, "--name", name,
-    "--persist-to", worker.state], { cwd: ROOT }).toString();
+  const out = execFileSync(
+    "node",
+    [join(ROOT, "scripts", "admin.mjs"), "create-staff", "--id", id, "--name", name, "--persist-to", worker.state],
+    { cwd: ROOT },
+  ).toString();
   return JSON.parse(out);
 }
 
 /** Logs in through the console's form; returns a fetch helper that sends the session cookie. */
 export async function staffSession(url, { id, password }) {
   const response = await fetch(`${url}/staff/login`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { origin: url, "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ login: id, password }).toString(),
   });
   if (response.status !== 303) throw new Error(`login: ${response.status} ${await response.text()}`);
   const setCookie = response.headers.get("set-cookie");
   const cookie = setCookie.split(";")[0];
-  const request = (path, { method = "GET", form, headers = {} } = {}) => fetch(url + path, {
-    method, redirect: "manual",
-    headers: {
-      cookie, ...(method === "POST" ? { origin: url } : {}),
-      ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}), ...headers,
-    },
-    body: form ? new URLSearchParams(form).toString() : undefined,
-  });
+  const request = (path, { method = "GET", form, headers = {} } = {}) =>
+    fetch(url + path, {
+      method,
+      redirect: "manual",
+      headers: {
+        cookie,
+        ...(method === "POST" ? { origin: url } : {}),
+        ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+        ...headers,
+      },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
   return { cookie, setCookie, request };
 }

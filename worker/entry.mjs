@@ -46,7 +46,9 @@ globalThis.__coopregPanicked = (message) => {
 /** Runs `call` (into Rust); rejects as soon as a panic aborts the instance. */
 async function guarded(call) {
   let fail;
-  const panicked = new Promise((_, reject) => { fail = reject; });
+  const panicked = new Promise((_, reject) => {
+    fail = reject;
+  });
   panicked.catch(() => {}); // a panic during the call itself is thrown by `call`
   inFlight.add(fail);
   try {

@@ -25,11 +25,22 @@ test("the D1 helper against wrangler d1 execute", async () => {
   await worker.d1(SQL);
   const open = performance.now() - opened;
   const inProcess = await time(() => worker.d1(SQL));
-  const spawned = await time(async () => JSON.parse(execFileSync(join(ROOT, "node_modules", ".bin", "wrangler"),
-    ["d1", "execute", "DB", "--local", "--persist-to", worker.state, "--json", "--command", SQL],
-    { cwd: ROOT, env: WRANGLER_ENV, stdio: "pipe" }).toString())[0].results);
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()[0].toFixed(1)}, ${new Date().toISOString()}`);
+  const spawned = await time(
+    async () =>
+      JSON.parse(
+        execFileSync(
+          join(ROOT, "node_modules", ".bin", "wrangler"),
+          ["d1", "execute", "DB", "--local", "--persist-to", worker.state, "--json", "--command", SQL],
+          { cwd: ROOT, env: WRANGLER_ENV, stdio: "pipe" },
+        ).toString(),
+      )[0].results,
+  );
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model}, load ${loadavg()[0].toFixed(1)}, ${new Date().toISOString()}`,
+  );
   console.log(`wrangler d1 execute (baseline): ${spawned.toFixed(1)} ms a call (${calls} calls)`);
-  console.log(`in-process d1():               ${inProcess.toFixed(2)} ms a call (${calls} calls; opening it once: ${open.toFixed(0)} ms)`);
+  console.log(
+    `in-process d1():               ${inProcess.toFixed(2)} ms a call (${calls} calls; opening it once: ${open.toFixed(0)} ms)`,
+  );
   console.log(`ratio: ${(spawned / inProcess).toFixed(0)}x`);
 });

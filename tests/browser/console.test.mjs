@@ -35,14 +35,20 @@ await seed(worker, {
 
 const browser = await launchChromium();
 after(() => browser.close());
-after(() => { if (process.env.SHOW_WORKER_LOG) console.log(worker.log()); });
+after(() => {
+  if (process.env.SHOW_WORKER_LOG) console.log(worker.log());
+});
 const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
 const page = await context.newPage();
 
 const shot = (name) => page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
 const state = async (name) => (await worker.d1(`SELECT state, record FROM domains WHERE name = '${name}'`))[0];
-const lastEvent = async (object) => (await worker.d1(
-  `SELECT actor, to_state, reason, note FROM events WHERE object = '${object}' ORDER BY id DESC LIMIT 1`))[0];
+const lastEvent = async (object) =>
+  (
+    await worker.d1(
+      `SELECT actor, to_state, reason, note FROM events WHERE object = '${object}' ORDER BY id DESC LIMIT 1`,
+    )
+  )[0];
 
 test("log in: the console asks for a login, refuses a wrong password, then shows the queue", async () => {
   await page.goto(`${url}/staff/`);
@@ -104,7 +110,10 @@ test("hold and release: serverHold with a reason, then lifted", async () => {
   assert.match(await page.textContent(".notice"), /serverHold/);
   assert.equal((await state(domain("steady"))).state, "HELD");
   assert.deepEqual(await lastEvent(`domain:${domain("steady")}`), {
-    actor: "staff:alice", to_state: "HELD(staff)", reason: "held by registry staff", note: "complaint 1234",
+    actor: "staff:alice",
+    to_state: "HELD(staff)",
+    reason: "held by registry staff",
+    note: "complaint 1234",
   });
   assert.match(await page.textContent("main"), /serverHold/);
   await shot("held");
@@ -120,7 +129,10 @@ test("delete: the domain goes to redemption, in the staff member's name", async 
   assert.match(await page.textContent(".notice"), /deleted/);
   assert.equal((await state(domain("steady"))).state, "REDEMPTION");
   assert.deepEqual(await lastEvent(`domain:${domain("steady")}`), {
-    actor: "staff:alice", to_state: "REDEMPTION", reason: "deleted by registry staff", note: "ineligible",
+    actor: "staff:alice",
+    to_state: "REDEMPTION",
+    reason: "deleted by registry staff",
+    note: "ineligible",
   });
   await shot("deleted");
 });

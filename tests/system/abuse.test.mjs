@@ -42,7 +42,9 @@ async function status(orderId) {
 }
 
 async function available(domain, ip = freshIp()) {
-  const response = await api(url, `/api/v1/availability?domain=${encodeURIComponent(domain)}`, { headers: { "cf-connecting-ip": ip } });
+  const response = await api(url, `/api/v1/availability?domain=${encodeURIComponent(domain)}`, {
+    headers: { "cf-connecting-ip": ip },
+  });
   assert.equal(response.status, 200, response.text);
   return response.body;
 }
@@ -87,7 +89,10 @@ test("a borrowed identity gets nothing without the registrant's mailbox; decline
   assert.equal((await status(first.body.order_id)).status, "ACTIVE");
 
   // Someone else, from elsewhere, with A's exact details and other name servers.
-  const nameservers = [{ host: "ns1.attacker.example", addresses: [] }, { host: "ns2.attacker.example", addresses: [] }];
+  const nameservers = [
+    { host: "ns1.attacker.example", addresses: [] },
+    { host: "ns2.attacker.example", addresses: [] },
+  ];
   const borrowed = await submit(order({ owner, nameservers }), "203.0.113.66");
   assert.equal(borrowed.status, 201, borrowed.text);
   assert.equal(borrowed.body.status, "PROCESSING", "not ACTIVE at once");
@@ -128,7 +133,11 @@ test("a borrowed identity gets nothing without the registrant's mailbox; decline
   const approved = await fetch(`${ownLink}/approve`, { method: "POST", redirect: "manual" });
   assert.equal(approved.status, 200);
   assert.equal((await status(own.body.order_id)).status, "ACTIVE");
-  assert.ok((await status(own.body.order_id)).history.some((event) => /approved by the registrant's mailbox/.test(event.reason)));
+  assert.ok(
+    (await status(own.body.order_id)).history.some((event) =>
+      /approved by the registrant's mailbox/.test(event.reason),
+    ),
+  );
 });
 
 test("a resend flood stops at 5 verification e-mails to one address per 24 hours; nothing is sent over it", async () => {
@@ -136,21 +145,35 @@ test("a resend flood stops at 5 verification e-mails to one address per 24 hours
   const created = await submit(order({ owner: { email } }));
   assert.equal(created.status, 201, created.text);
   for (let i = 2; i <= 5; i++) {
-    const resent = await api(url, `/api/v1/orders/${created.body.order_id}/resend`, { method: "POST", headers: { "cf-connecting-ip": freshIp() } });
+    const resent = await api(url, `/api/v1/orders/${created.body.order_id}/resend`, {
+      method: "POST",
+      headers: { "cf-connecting-ip": freshIp() },
+    });
     assert.equal(resent.status, 202, `resend ${i}: ${resent.text}`);
   }
   assert.equal((await mailsTo(email)).length, 5);
-  const tokenBefore = await count(`SELECT COUNT(*) AS n FROM contacts WHERE email_key = '${email}' AND token_hash IS NOT NULL`);
-  const refused = await api(url, `/api/v1/orders/${created.body.order_id}/resend`, { method: "POST", headers: { "cf-connecting-ip": freshIp() } });
+  const tokenBefore = await count(
+    `SELECT COUNT(*) AS n FROM contacts WHERE email_key = '${email}' AND token_hash IS NOT NULL`,
+  );
+  const refused = await api(url, `/api/v1/orders/${created.body.order_id}/resend`, {
+    method: "POST",
+    headers: { "cf-connecting-ip": freshIp() },
+  });
   assertRateLimited(refused, "sixth e-mail");
   assert.match(refused.body.errors[0].message, /24 hours/);
   assert.ok(Number(refused.headers.get("retry-after")) <= 86400);
   for (let i = 0; i < 6; i++) {
-    const more = await api(url, `/api/v1/orders/${created.body.order_id}/resend`, { method: "POST", headers: { "cf-connecting-ip": freshIp() } });
+    const more = await api(url, `/api/v1/orders/${created.body.order_id}/resend`, {
+      method: "POST",
+      headers: { "cf-connecting-ip": freshIp() },
+    });
     assert.equal(more.status, 429);
   }
   assert.equal((await mailsTo(email)).length, 5, "twelve requests, five e-mails");
-  assert.equal(await count(`SELECT COUNT(*) AS n FROM contacts WHERE email_key = '${email}' AND token_hash IS NOT NULL`), tokenBefore);
+  assert.equal(
+    await count(`SELECT COUNT(*) AS n FROM contacts WHERE email_key = '${email}' AND token_hash IS NOT NULL`),
+    tokenBefore,
+  );
   // The old link still works: nothing was changed by the refused requests.
   await confirmNewest(email);
   assert.equal((await status(created.body.order_id)).status, "ACTIVE");
@@ -173,14 +196,34 @@ test("an order flood naming one address: 10 unconfirmed orders at most, 5 e-mail
   assert.match(eleventh.body.errors[0].message, /not confirmed/);
   // The no-JavaScript form, the same refusal as a page.
   const fields = new URLSearchParams({
-    domain: `${uniqueLabel("form")}.coop`, period: "1", owner_first_name: "Ada", owner_last_name: "Lovelace",
-    owner_organization: owner.organization, owner_street1: "1 Loom Street", owner_city: "Manchester", owner_postcode: "M1 1AA",
-    owner_country: "GB", owner_phone: "+44.1612345678", owner_email: email, admin_same: "on", tech_same: "on", billing_same: "on",
-    ns1_host: "ns1.example.net", ns2_host: "ns2.example.net", criterion: "cooperative_under_local_law", certified: "on",
+    domain: `${uniqueLabel("form")}.coop`,
+    period: "1",
+    owner_first_name: "Ada",
+    owner_last_name: "Lovelace",
+    owner_organization: owner.organization,
+    owner_street1: "1 Loom Street",
+    owner_city: "Manchester",
+    owner_postcode: "M1 1AA",
+    owner_country: "GB",
+    owner_phone: "+44.1612345678",
+    owner_email: email,
+    admin_same: "on",
+    tech_same: "on",
+    billing_same: "on",
+    ns1_host: "ns1.example.net",
+    ns2_host: "ns2.example.net",
+    criterion: "cooperative_under_local_law",
+    certified: "on",
   });
   const form = await fetch(`${url}/register`, {
-    method: "POST", body: fields.toString(), redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html", "cf-connecting-ip": freshIp() },
+    method: "POST",
+    body: fields.toString(),
+    redirect: "manual",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "text/html",
+      "cf-connecting-ip": freshIp(),
+    },
   });
   assert.equal(form.status, 429);
   assert.ok(Number(form.headers.get("retry-after")) > 0);
@@ -200,10 +243,18 @@ test("an order flood naming one address: 10 unconfirmed orders at most, 5 e-mail
   for (let i = 0; i < 8; i++) {
     results.push(await submit(order({ owner: { email: shared, organization: `Org ${i} ${uniqueLabel()}` } })));
   }
-  assert.deepEqual(results.map((r) => r.status), [201, 201, 201, 201, 201, 429, 429, 429]);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    [201, 201, 201, 201, 201, 429, 429, 429],
+  );
   assertRateLimited(results[5], "sixth organisation");
   assert.equal((await mailsTo(shared)).length, 5);
-  assert.equal(await count(`SELECT COUNT(*) AS n FROM domains d JOIN contacts c ON c.handle = d.owner WHERE c.email_key = '${shared}'`), 5);
+  assert.equal(
+    await count(
+      `SELECT COUNT(*) AS n FROM domains d JOIN contacts c ON c.handle = d.owner WHERE c.email_key = '${shared}'`,
+    ),
+    5,
+  );
 });
 
 test("reserved names: refused without a token, registered with the one staff issued, once", async () => {
@@ -220,7 +271,10 @@ test("reserved names: refused without a token, registered with the one staff iss
   assert.equal((await available(`${uniqueLabel("free")}.coop`)).reserved, false);
 
   // Staff issue a token in the console: shown once, stored only hashed.
-  const notReserved = await session.request("/staff/reserved", { method: "POST", form: { name: `${uniqueLabel("plain")}.coop` } });
+  const notReserved = await session.request("/staff/reserved", {
+    method: "POST",
+    form: { name: `${uniqueLabel("plain")}.coop` },
+  });
   assert.equal(notReserved.status, 422);
   assert.match(await notReserved.text(), /not a reserved name/);
   const issued = await session.request("/staff/reserved", { method: "POST", form: { name: "nic" } });
@@ -234,7 +288,9 @@ test("reserved names: refused without a token, registered with the one staff iss
   assert.ok(!JSON.stringify(stored).includes(token), "only the hash is stored");
 
   // A wrong token, a token for another name, then the right one.
-  const wrong = await submit(order({ domain: "nic.coop", owner: someone(), allocation_token: "AAAAAAAAAAAAAAAAAAAAAA" }));
+  const wrong = await submit(
+    order({ domain: "nic.coop", owner: someone(), allocation_token: "AAAAAAAAAAAAAAAAAAAAAA" }),
+  );
   assert.equal(wrong.status, 403, wrong.text);
   assert.equal(wrong.body.errors[0].code, "allocation_token_invalid");
   const elsewhere = await submit(order({ domain: "whois.coop", owner: someone(), allocation_token: token }));
@@ -253,29 +309,67 @@ test("reserved names: refused without a token, registered with the one staff iss
 
 test("reserved names on the reseller API: CheckDomain says reserved, AddDomain needs X-ALLOCATION-TOKEN", async () => {
   const id = `abuse-${process.pid}`;
-  const password = JSON.parse(execFileSync("node", [join(ROOT, "scripts", "admin.mjs"), "create-reseller", "--id", id,
-    "--name", "Abuse Reseller", "--persist-to", worker.state], { cwd: ROOT }).toString().trim().split("\n").pop()).password;
+  const password = JSON.parse(
+    execFileSync(
+      "node",
+      [
+        join(ROOT, "scripts", "admin.mjs"),
+        "create-reseller",
+        "--id",
+        id,
+        "--name",
+        "Abuse Reseller",
+        "--persist-to",
+        worker.state,
+      ],
+      { cwd: ROOT },
+    )
+      .toString()
+      .trim()
+      .split("\n")
+      .pop(),
+  ).password;
   const ip = freshIp();
   const call = async (fields) => {
     const response = await fetch(`${url}/api/call.cgi`, {
-      method: "POST", body: new URLSearchParams({ s_login: id, s_pw: password, ...fields }).toString(),
+      method: "POST",
+      body: new URLSearchParams({ s_login: id, s_pw: password, ...fields }).toString(),
       headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": ip },
     });
     const text = await response.text();
-    return { code: Number(/^code = (\d+)$/m.exec(text)?.[1]), description: /^description = (.*)$/m.exec(text)?.[1], text };
+    return {
+      code: Number(/^code = (\d+)$/m.exec(text)?.[1]),
+      description: /^description = (.*)$/m.exec(text)?.[1],
+      text,
+    };
   };
   const checked = await call({ command: "CheckDomain", domain: "registry.coop" });
   assert.equal(checked.code, 211, checked.text);
   assert.match(checked.description, /reserved/);
   const added = await call({
-    command: "AddContact", firstname: "Anna", lastname: "Berg", organization: "Registry Friends eG", street0: "Weg 1",
-    city: "Berlin", zip: "10115", country: "DE", phone: "+49.301234567", email: uniqueEmail("rsl"),
+    command: "AddContact",
+    firstname: "Anna",
+    lastname: "Berg",
+    organization: "Registry Friends eG",
+    street0: "Weg 1",
+    city: "Berlin",
+    zip: "10115",
+    country: "DE",
+    phone: "+49.301234567",
+    email: uniqueEmail("rsl"),
   });
   const handle = /^property\[contact\]\[0\] = (.*)$/m.exec(added.text)?.[1];
   assert.ok(handle, added.text);
   const domain = {
-    command: "AddDomain", domain: "registry.coop", period: "1", ownercontact0: handle, admincontact0: handle,
-    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net", nameserver1: "ns2.example.net",
+    command: "AddDomain",
+    domain: "registry.coop",
+    period: "1",
+    ownercontact0: handle,
+    admincontact0: handle,
+    techcontact0: handle,
+    billingcontact0: handle,
+    nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net",
     "X-COOP-ELIGIBILITY": "1",
   };
   const withoutToken = await call(domain);
@@ -283,31 +377,47 @@ test("reserved names on the reseller API: CheckDomain says reserved, AddDomain n
   assert.match(withoutToken.description, /reserved/);
   const issued = await session.request("/staff/reserved", { method: "POST", form: { name: "registry.coop" } });
   const token = /id="allocation-token">([A-Za-z0-9_-]+)</.exec(await issued.text())?.[1];
-  assert.equal((await call({ command: "CheckDomain", domain: "registry.coop", "X-ALLOCATION-TOKEN": token })).code, 210);
+  assert.equal(
+    (await call({ command: "CheckDomain", domain: "registry.coop", "X-ALLOCATION-TOKEN": token })).code,
+    210,
+  );
   const bad = await call({ ...domain, "X-ALLOCATION-TOKEN": "BBBBBBBBBBBBBBBBBBBBBB" });
   assert.equal(bad.code, 531, bad.text);
   const withToken = await call({ ...domain, "X-ALLOCATION-TOKEN": token });
   assert.equal(withToken.code, 200, withToken.text);
   const status = await call({ command: "StatusDomain", domain: "registry.coop" });
   assert.equal(status.code, 200, status.text);
-  const certification = JSON.parse((await worker.d1("SELECT record FROM domains WHERE name = 'registry.coop'"))[0].record).certification;
+  const certification = JSON.parse(
+    (await worker.d1("SELECT record FROM domains WHERE name = 'registry.coop'"))[0].record,
+  ).certification;
   assert.deepEqual(certification.channel, { kind: "reseller", id });
   assert.equal(certification.client_ip, undefined, "a reseller's client address is not the registrant's");
 });
 
 test("the eligibility certification is kept: history, staff console and escrow deposit", async () => {
   const ip = "2001:db8::abcd";
-  const created = await submit(order({ owner: { email: uniqueEmail("cert") }, eligibility: { criterion: "ica_member", certified: true } }), ip);
+  const created = await submit(
+    order({ owner: { email: uniqueEmail("cert") }, eligibility: { criterion: "ica_member", certified: true } }),
+    ip,
+  );
   assert.equal(created.status, 201, created.text);
   const ascii = created.body.domain.ascii;
   const history = (await status(created.body.order_id)).history;
-  assert.ok(history.some((event) => event.reason.includes("ica_member") && event.reason.includes("web")),
-    JSON.stringify(history));
+  assert.ok(
+    history.some((event) => event.reason.includes("ica_member") && event.reason.includes("web")),
+    JSON.stringify(history),
+  );
   // The client's address is kept for staff (history note, console, deposit), not shown on the
   // public order page (issue 19).
   assert.ok(!JSON.stringify(history).includes(ip), JSON.stringify(history));
-  assert.equal((await worker.d1(`SELECT note FROM events WHERE object = 'domain:${created.body.domain.ascii}' AND from_state = 'FREE'`))[0].note,
-    `certified from ${ip}`);
+  assert.equal(
+    (
+      await worker.d1(
+        `SELECT note FROM events WHERE object = 'domain:${created.body.domain.ascii}' AND from_state = 'FREE'`,
+      )
+    )[0].note,
+    `certified from ${ip}`,
+  );
 
   const page = await (await session.request(`/staff/domains/${ascii}`)).text();
   assert.match(page, /Eligibility certified/);
@@ -322,7 +432,10 @@ test("the eligibility certification is kept: history, staff console and escrow d
   const file = join(scratch, `${id}.csv`);
   const csv = await session.request(`/staff/escrow/${id}.csv`);
   writeFileSync(file, Buffer.from(await csv.arrayBuffer()));
-  execFileSync("cargo", ["build", "-q", "-p", "coopreg-shared", "--example", "escrow_json"], { cwd: ROOT, stdio: "inherit" });
+  execFileSync("cargo", ["build", "-q", "-p", "coopreg-shared", "--example", "escrow_json"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
   const deposit = JSON.parse(execFileSync(join(ROOT, "target", "debug", "examples", "escrow_json"), [file]).toString());
   const domain = deposit.domains.find((candidate) => candidate.name.ascii === ascii);
   assert.ok(domain, "the domain is in the deposit");
@@ -356,11 +469,19 @@ async function untilLimited(limit, send) {
 async function read(response) {
   const text = await response.text();
   let body = text;
-  try { body = JSON.parse(text); } catch { /* a page */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* a page */
+  }
   return { status: response.status, body, headers: response.headers, text };
 }
 
-const formHeaders = (ip) => ({ "content-type": "application/x-www-form-urlencoded", accept: "text/html", "cf-connecting-ip": ip });
+const formHeaders = (ip) => ({
+  "content-type": "application/x-www-form-urlencoded",
+  accept: "text/html",
+  "cf-connecting-ip": ip,
+});
 
 test("a 429 on each limited route once one client address passes its burst; other addresses go on", async () => {
   // Orders (10 a minute), through the API and the form.
@@ -368,31 +489,49 @@ test("a 429 on each limited route once one client address passes its burst; othe
   const orders = await untilLimited(10, () => submit(order({ owner: { email: uniqueEmail() } }), orderIp));
   assertRateLimited(orders, "orders");
   assert.match(orders.body.errors[0].message, /Too many orders from your network/);
-  assert.equal((await submit(order({ owner: { email: uniqueEmail() } }))).status, 201, "another address is not limited");
+  assert.equal(
+    (await submit(order({ owner: { email: uniqueEmail() } }))).status,
+    201,
+    "another address is not limited",
+  );
   const formIp = freshIp();
-  const form = await untilLimited(10, async () => read(await fetch(`${url}/register`, {
-    method: "POST", body: "domain=x", redirect: "manual", headers: formHeaders(formIp),
-  })));
+  const form = await untilLimited(10, async () =>
+    read(
+      await fetch(`${url}/register`, {
+        method: "POST",
+        body: "domain=x",
+        redirect: "manual",
+        headers: formHeaders(formIp),
+      }),
+    ),
+  );
   assert.ok(Number(form.headers.get("retry-after")) > 0);
   assert.match(form.text, /Too many orders from your network/);
   assert.match(form.text, /Nothing was registered or sent/);
 
   // New links (5 a minute), on the API and on both link pages.
   const resendIp = freshIp();
-  const resend = await untilLimited(5, () => api(url, "/api/v1/orders/00000000000000000000000000000000/resend",
-    { method: "POST", headers: { "cf-connecting-ip": resendIp } }));
+  const resend = await untilLimited(5, () =>
+    api(url, "/api/v1/orders/00000000000000000000000000000000/resend", {
+      method: "POST",
+      headers: { "cf-connecting-ip": resendIp },
+    }),
+  );
   assertRateLimited(resend, "resend");
   for (const path of ["verify", "approve"]) {
     const pageIp = freshIp();
-    const page = await untilLimited(5, async () => read(await fetch(`${url}/${path}/${"a".repeat(22)}/resend`,
-      { method: "POST", headers: formHeaders(pageIp) })));
+    const page = await untilLimited(5, async () =>
+      read(await fetch(`${url}/${path}/${"a".repeat(22)}/resend`, { method: "POST", headers: formHeaders(pageIp) })),
+    );
     assert.match(page.text, /Too many requests for a new link/, path);
   }
 
   // Availability (60 a minute).
   const lookIp = freshIp();
   const name = `${uniqueLabel("look")}.coop`;
-  const look = await untilLimited(60, () => api(url, `/api/v1/availability?domain=${name}`, { headers: { "cf-connecting-ip": lookIp } }));
+  const look = await untilLimited(60, () =>
+    api(url, `/api/v1/availability?domain=${name}`, { headers: { "cf-connecting-ip": lookIp } }),
+  );
   assertRateLimited(look, "availability");
 
   // The reseller API's login (20 a minute): a protocol error with a clear description.
@@ -400,7 +539,8 @@ test("a 429 on each limited route once one client address passes its burst; othe
   let description = "";
   await untilLimited(20, async (i) => {
     const response = await fetch(`${url}/api/call.cgi`, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": loginIp },
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": loginIp },
       body: new URLSearchParams({ s_login: `nobody-${i}`, s_pw: "wrong", command: "StartSession" }).toString(),
     });
     assert.equal(response.status, 200, "the protocol answers HTTP 200");
@@ -415,19 +555,30 @@ test("a 429 on each limited route once one client address passes its burst; othe
 
   // The staff login (10 a minute): the login page says it; the staff API answers 429.
   const staffIp = freshIp();
-  const login = await untilLimited(10, async (i) => read(await fetch(`${url}/staff/login`, {
-    method: "POST", redirect: "manual",
-    headers: { ...formHeaders(staffIp), origin: url },
-    body: new URLSearchParams({ login: `nobody-${i}`, password: "wrong" }).toString(),
-  })));
+  const login = await untilLimited(10, async (i) =>
+    read(
+      await fetch(`${url}/staff/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { ...formHeaders(staffIp), origin: url },
+        body: new URLSearchParams({ login: `nobody-${i}`, password: "wrong" }).toString(),
+      }),
+    ),
+  );
   assert.ok(Number(login.headers.get("retry-after")) > 0);
   assert.match(login.text, /Too many logins to the registry console from your network/);
   const apiIp = freshIp();
   // Another login each time: the throttle per client and account (5 failures) is another rule.
-  const staffApi = await untilLimited(10, (i) => api(url, "/api/v1/staff/contacts/W-NOBODY/decision", {
-    method: "POST", body: { decision: "approve" },
-    headers: { authorization: `Basic ${Buffer.from(`nobody-${i}:wrong`).toString("base64")}`, "cf-connecting-ip": apiIp },
-  }));
+  const staffApi = await untilLimited(10, (i) =>
+    api(url, "/api/v1/staff/contacts/W-NOBODY/decision", {
+      method: "POST",
+      body: { decision: "approve" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`nobody-${i}:wrong`).toString("base64")}`,
+        "cf-connecting-ip": apiIp,
+      },
+    }),
+  );
   assert.match(staffApi.body.errors[0].message, /your network/);
   assertRateLimited(staffApi, "staff API");
 });
@@ -490,28 +641,64 @@ test("day 45: web orders never confirmed are deleted and their names free; an ap
 
 test("a domain held unconfirmed is not auto-renewed: at expiry it goes to redemption, pending delete, then free", async () => {
   const id = `expiry-${process.pid}`;
-  const password = JSON.parse(execFileSync("node", [join(ROOT, "scripts", "admin.mjs"), "create-reseller", "--id", id,
-    "--name", "Expiry Reseller", "--persist-to", worker.state], { cwd: ROOT }).toString().trim().split("\n").pop()).password;
+  const password = JSON.parse(
+    execFileSync(
+      "node",
+      [
+        join(ROOT, "scripts", "admin.mjs"),
+        "create-reseller",
+        "--id",
+        id,
+        "--name",
+        "Expiry Reseller",
+        "--persist-to",
+        worker.state,
+      ],
+      { cwd: ROOT },
+    )
+      .toString()
+      .trim()
+      .split("\n")
+      .pop(),
+  ).password;
   const ip = freshIp();
   const call = async (fields) => {
     const response = await fetch(`${url}/api/call.cgi`, {
-      method: "POST", body: new URLSearchParams({ s_login: id, s_pw: password, ...fields }).toString(),
+      method: "POST",
+      body: new URLSearchParams({ s_login: id, s_pw: password, ...fields }).toString(),
       headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": ip },
     });
     const text = await response.text();
     const props = {};
-    for (const [, key, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm)) props[key] = [...(props[key] ?? []), value];
+    for (const [, key, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm))
+      props[key] = [...(props[key] ?? []), value];
     return { code: Number(/^code = (\d+)$/m.exec(text)?.[1]), props, text };
   };
   const added = await call({
-    command: "AddContact", firstname: "Ula", lastname: "Unanswered", organization: "Never Answers eG", street0: "Weg 2",
-    city: "Berlin", zip: "10115", country: "DE", phone: "+49.301234567", email: uniqueEmail("never"),
+    command: "AddContact",
+    firstname: "Ula",
+    lastname: "Unanswered",
+    organization: "Never Answers eG",
+    street0: "Weg 2",
+    city: "Berlin",
+    zip: "10115",
+    country: "DE",
+    phone: "+49.301234567",
+    email: uniqueEmail("never"),
   });
   const handle = added.props.contact[0];
   const domain = `${uniqueLabel("lapse")}.coop`;
   const created = await call({
-    command: "AddDomain", domain, period: "1", ownercontact0: handle, admincontact0: handle, techcontact0: handle,
-    billingcontact0: handle, nameserver0: "ns1.example.net", nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
+    command: "AddDomain",
+    domain,
+    period: "1",
+    ownercontact0: handle,
+    admincontact0: handle,
+    techcontact0: handle,
+    billingcontact0: handle,
+    nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net",
+    "X-COOP-ELIGIBILITY": "1",
   });
   assert.equal(created.code, 200, created.text);
   const expiry = created.props["registration expiration date"][0];
@@ -519,7 +706,11 @@ test("a domain held unconfirmed is not auto-renewed: at expiry it goes to redemp
   await advanceDays(url, 16);
   assert.equal((await call({ command: "StatusDomain", domain })).props.status[0], "HELD");
   await advanceDays(url, 45);
-  assert.equal((await call({ command: "StatusDomain", domain })).props.status[0], "HELD", "a reseller's domain is not deleted at day 45");
+  assert.equal(
+    (await call({ command: "StatusDomain", domain })).props.status[0],
+    "HELD",
+    "a reseller's domain is not deleted at day 45",
+  );
   await advanceDays(url, 306); // day 367: past the expiry
   const lapsed = await call({ command: "StatusDomain", domain });
   assert.equal(lapsed.props.status[0], "REDEMPTION", lapsed.text);

@@ -22,8 +22,11 @@ const DNSKEY = "257 3 13 MG/C4TEobqpCdz7jxjNyGs0MwHbOBoCrWfvtffwgXRqc+GwDmbd0l18
 
 /** The records of `dig` output (no comments), as [owner, ttl, class, type, data]. */
 function records(text) {
-  return text.split("\n").filter((line) => line && !line.startsWith(";"))
-    .map((line) => line.split(/\s+/)).map(([owner, ttl, klass, type, ...data]) => [owner, ttl, klass, type, data.join(" ")]);
+  return text
+    .split("\n")
+    .filter((line) => line && !line.startsWith(";"))
+    .map((line) => line.split(/\s+/))
+    .map(([owner, ttl, klass, type, ...data]) => [owner, ttl, klass, type, data.join(" ")]);
 }
 
 /** NS, glue and DS the server gives for `name` (a referral from the parent). */
@@ -31,12 +34,21 @@ function delegation(name) {
   const ns = records(dns.dig(name, "NS"));
   const ds = records(dns.dig(name, "DS", "+dnssec"));
   return {
-    ns: ns.filter((r) => r[3] === "NS" && r[0] === `${name}.`).map((r) => r[4]).sort(),
-    glue: ns.filter((r) => r[3] === "A" || r[3] === "AAAA").map((r) => `${r[0]} ${r[3]} ${r[4]}`).sort(),
-    ds: ds.filter((r) => r[3] === "DS").map((r) => {
-      const [tag, algorithm, type, ...digest] = r[4].split(" ");
-      return `${tag} ${algorithm} ${type} ${digest.join("").toLowerCase()}`;
-    }).sort(),
+    ns: ns
+      .filter((r) => r[3] === "NS" && r[0] === `${name}.`)
+      .map((r) => r[4])
+      .sort(),
+    glue: ns
+      .filter((r) => r[3] === "A" || r[3] === "AAAA")
+      .map((r) => `${r[0]} ${r[3]} ${r[4]}`)
+      .sort(),
+    ds: ds
+      .filter((r) => r[3] === "DS")
+      .map((r) => {
+        const [tag, algorithm, type, ...digest] = r[4].split(" ");
+        return `${tag} ${algorithm} ${type} ${digest.join("").toLowerCase()}`;
+      })
+      .sort(),
     dsSigned: ds.some((r) => r[3] === "RRSIG" && r[4].startsWith("DS ")),
   };
 }
@@ -67,7 +79,10 @@ async function confirmByMail(email) {
 }
 
 async function domainAction(name, action, extra = {}) {
-  const response = await session.request(`/staff/domains/${name}/${action}`, { method: "POST", form: { note: "dns test", ...extra } });
+  const response = await session.request(`/staff/domains/${name}/${action}`, {
+    method: "POST",
+    form: { note: "dns test", ...extra },
+  });
   assert.equal(response.status, 303, await response.clone().text());
 }
 
@@ -79,11 +94,17 @@ async function pending(name) {
 async function activeDomain(label, { ds = [DS] } = {}) {
   const name = `${label}.coop`;
   const email = `${label}@example.coop`;
-  await submit(order({
-    domain: name, owner: { email },
-    nameservers: [{ host: `ns1.${name}`, addresses: ["192.0.2.10", "2001:db8::10"] }, { host: "ns.example.net", addresses: [] }],
-    ds_records: ds,
-  }));
+  await submit(
+    order({
+      domain: name,
+      owner: { email },
+      nameservers: [
+        { host: `ns1.${name}`, addresses: ["192.0.2.10", "2001:db8::10"] },
+        { host: "ns.example.net", addresses: [] },
+      ],
+      ds_records: ds,
+    }),
+  );
   await confirmByMail(email);
   return name;
 }
@@ -92,11 +113,17 @@ test("register → not in DNS while PROCESSING → confirm → NS, glue, signed 
   const label = uniqueLabel("dns");
   const name = `${label}.coop`;
   const email = `${label}@example.coop`;
-  const body = await submit(order({
-    domain: name, owner: { email },
-    nameservers: [{ host: `ns1.${name}`, addresses: ["192.0.2.10", "2001:db8::10"] }, { host: "ns.example.net", addresses: [] }],
-    ds_records: [DS],
-  }));
+  const body = await submit(
+    order({
+      domain: name,
+      owner: { email },
+      nameservers: [
+        { host: `ns1.${name}`, addresses: ["192.0.2.10", "2001:db8::10"] },
+        { host: "ns.example.net", addresses: [] },
+      ],
+      ds_records: [DS],
+    }),
+  );
   assert.equal(body.status, "PROCESSING");
   // The push of the PROCESSING domain (publish setting off) ran and published nothing.
   await eventually("the push of the new order settles", async () => (await pending(name)).length === 0);
@@ -135,7 +162,10 @@ test("register → not in DNS while PROCESSING → confirm → NS, glue, signed 
 test("the zone file and the escrow deposit (format 1.2) carry the DS records", async () => {
   const name = await activeDomain(uniqueLabel("out"));
   await eventually("delegated", () => delegated(name));
-  const response = await session.request("/staff/run-daily", { method: "POST", headers: { accept: "application/json" } });
+  const response = await session.request("/staff/run-daily", {
+    method: "POST",
+    headers: { accept: "application/json" },
+  });
   assert.equal(response.status, 200);
   const report = await response.json();
   const zone = await (await session.request("/staff/zone.txt")).text();
@@ -155,18 +185,41 @@ test("the form without JavaScript: DS records one per line, checked, published a
   const label = uniqueLabel("form");
   const name = `${label}.coop`;
   const email = `${label}@example.coop`;
-  const fields = (ds) => new URLSearchParams({
-    domain: name, period: "1", owner_first_name: "Ada", owner_last_name: "Lovelace",
-    owner_organization: "Analytical Engines Co-operative", owner_street1: "1 Loom Street", owner_city: "Manchester",
-    owner_postcode: "M1 1AA", owner_country: "GB", owner_phone: "+44.1612345678", owner_email: email,
-    admin_same: "on", tech_same: "on", billing_same: "on", ns1_host: "ns1.example.net", ns2_host: "ns2.example.net",
-    criterion: "cooperative_under_local_law", certified: "on", ds_records: ds,
-  }).toString();
-  const post = (ds) => fetch(`${url}/register`, { method: "POST", redirect: "manual", body: fields(ds),
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" } });
+  const fields = (ds) =>
+    new URLSearchParams({
+      domain: name,
+      period: "1",
+      owner_first_name: "Ada",
+      owner_last_name: "Lovelace",
+      owner_organization: "Analytical Engines Co-operative",
+      owner_street1: "1 Loom Street",
+      owner_city: "Manchester",
+      owner_postcode: "M1 1AA",
+      owner_country: "GB",
+      owner_phone: "+44.1612345678",
+      owner_email: email,
+      admin_same: "on",
+      tech_same: "on",
+      billing_same: "on",
+      ns1_host: "ns1.example.net",
+      ns2_host: "ns2.example.net",
+      criterion: "cooperative_under_local_law",
+      certified: "on",
+      ds_records: ds,
+    }).toString();
+  const post = (ds) =>
+    fetch(`${url}/register`, {
+      method: "POST",
+      redirect: "manual",
+      body: fields(ds),
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+    });
   const refused = await post(`${DS}\n70000 13 2 ${"ab".repeat(32)}`);
   assert.equal(refused.status, 422);
-  assert.match(await refused.text(), /ds_records\[1\]<\/strong>: key tag `70000` is not a whole number from 0 to 65535/);
+  assert.match(
+    await refused.text(),
+    /ds_records\[1\]<\/strong>: key tag `70000` is not a whole number from 0 to 65535/,
+  );
   assert.equal((await worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${name}'`))[0].n, 0, "nothing stored");
   const accepted = await post(`\n ${DS} \n`);
   assert.equal(accepted.status, 303, await accepted.text());
@@ -178,46 +231,111 @@ test("the form without JavaScript: DS records one per line, checked, published a
 // --- the reseller protocol's DNSSEC attributes ---------------------------------------------
 
 const reseller = "reseller-dns";
-const resellerPassword = JSON.parse(execFileSync("node", [join(ROOT, "scripts", "admin.mjs"), "create-reseller",
-  "--id", reseller, "--name", "DNS reseller", "--persist-to", worker.state], { cwd: ROOT }).toString().trim().split("\n").pop()).password;
+const resellerPassword = JSON.parse(
+  execFileSync(
+    "node",
+    [
+      join(ROOT, "scripts", "admin.mjs"),
+      "create-reseller",
+      "--id",
+      reseller,
+      "--name",
+      "DNS reseller",
+      "--persist-to",
+      worker.state,
+    ],
+    { cwd: ROOT },
+  )
+    .toString()
+    .trim()
+    .split("\n")
+    .pop(),
+).password;
 
 async function call(fields) {
   const body = new URLSearchParams({ s_login: reseller, s_pw: resellerPassword, ...fields }).toString();
-  const text = await (await fetch(`${url}/api/call.cgi`, { method: "POST", body,
-    headers: { "content-type": "application/x-www-form-urlencoded" } })).text();
+  const text = await (
+    await fetch(`${url}/api/call.cgi`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    })
+  ).text();
   const props = {};
-  for (const [, key, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm)) props[key] = [...(props[key] ?? []), value];
-  return { code: Number(/^code = (\d+)$/m.exec(text)?.[1]), description: /^description = (.*)$/m.exec(text)?.[1], props };
+  for (const [, key, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm))
+    props[key] = [...(props[key] ?? []), value];
+  return {
+    code: Number(/^code = (\d+)$/m.exec(text)?.[1]),
+    description: /^description = (.*)$/m.exec(text)?.[1],
+    props,
+  };
 }
 
 /** RFC 4034: the DS (SHA-256) of a DNSKEY at `owner`, computed here independently of the core. */
 function dsOf(owner, dnskey) {
   const [flags, protocol, algorithm, ...key] = dnskey.split(" ");
-  const rdata = Buffer.concat([Buffer.from([Number(flags) >> 8, Number(flags) & 255, Number(protocol), Number(algorithm)]),
-    Buffer.from(key.join(""), "base64")]);
+  const rdata = Buffer.concat([
+    Buffer.from([Number(flags) >> 8, Number(flags) & 255, Number(protocol), Number(algorithm)]),
+    Buffer.from(key.join(""), "base64"),
+  ]);
   let acc = 0;
   for (let i = 0; i < rdata.length; i++) acc += i % 2 ? rdata[i] : rdata[i] << 8;
   acc += (acc >> 16) & 0xffff;
-  const wire = Buffer.concat([...owner.split(".").map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l.toLowerCase())])), Buffer.from([0])]);
-  return `${acc & 0xffff} ${algorithm} 2 ${createHash("sha256").update(Buffer.concat([wire, rdata])).digest("hex")}`;
+  const wire = Buffer.concat([
+    ...owner.split(".").map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l.toLowerCase())])),
+    Buffer.from([0]),
+  ]);
+  return `${acc & 0xffff} ${algorithm} 2 ${createHash("sha256")
+    .update(Buffer.concat([wire, rdata]))
+    .digest("hex")}`;
 }
 
 test("reseller DNSSEC: AddDomain DNSSECDSDATA#, ModifyDomain DNSSEC# (DS computed), StatusDomain dnssecdsdata, removal", async () => {
   const label = uniqueLabel("rsl");
   const name = `${label}.coop`;
   const email = `${label}@example.coop`;
-  const contact = await call({ command: "AddContact", firstname: "Anna", lastname: "Berg", organization: "Example eG",
-    street0: "Weg 1", city: "Berlin", zip: "10115", country: "DE", phone: "+49.301234567", email });
+  const contact = await call({
+    command: "AddContact",
+    firstname: "Anna",
+    lastname: "Berg",
+    organization: "Example eG",
+    street0: "Weg 1",
+    city: "Berlin",
+    zip: "10115",
+    country: "DE",
+    phone: "+49.301234567",
+    email,
+  });
   assert.equal(contact.code, 200, JSON.stringify(contact));
   const handle = contact.props.contact[0];
-  const bad = await call({ command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
-    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net", nameserver1: "ns2.example.net",
-    "x-coop-eligibility": "1", dnssecdsdata0: `1 13 1 ${"ab".repeat(20)}` });
+  const bad = await call({
+    command: "AddDomain",
+    domain: name,
+    period: "1",
+    ownercontact0: handle,
+    admincontact0: handle,
+    techcontact0: handle,
+    billingcontact0: handle,
+    nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net",
+    "x-coop-eligibility": "1",
+    dnssecdsdata0: `1 13 1 ${"ab".repeat(20)}`,
+  });
   assert.equal(bad.code, 541, JSON.stringify(bad));
   assert.match(bad.description, /DNSSECDSDATA0.*digest type `1` is not accepted: use 2 \(SHA-256\) or 4 \(SHA-384\)/);
-  const added = await call({ command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
-    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net", nameserver1: "ns2.example.net",
-    "x-coop-eligibility": "1", dnssecdsdata0: DS });
+  const added = await call({
+    command: "AddDomain",
+    domain: name,
+    period: "1",
+    ownercontact0: handle,
+    admincontact0: handle,
+    techcontact0: handle,
+    billingcontact0: handle,
+    nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net",
+    "x-coop-eligibility": "1",
+    dnssecdsdata0: DS,
+  });
   assert.equal(added.code, 200, JSON.stringify(added));
   await confirmByMail(email);
   await eventually("the reseller's domain is delegated with its DS", () => delegation(name).ds.length === 1);
@@ -275,16 +393,27 @@ test("reconciliation repairs drift behind the registry's back and reports counts
   const stray = `${uniqueLabel("stray")}.coop`;
   const patched = await dns.api("/api/v1/servers/localhost/zones/coop.", {
     method: "PATCH",
-    body: { rrsets: [
-      { name: `${name}.`, type: "NS", changetype: "DELETE" },
-      { name: `${stray}.`, type: "NS", ttl: 3600, changetype: "REPLACE", records: [{ content: "ns.evil.example.", disabled: false }] },
-    ] },
+    body: {
+      rrsets: [
+        { name: `${name}.`, type: "NS", changetype: "DELETE" },
+        {
+          name: `${stray}.`,
+          type: "NS",
+          ttl: 3600,
+          changetype: "REPLACE",
+          records: [{ content: "ns.evil.example.", disabled: false }],
+        },
+      ],
+    },
   });
   assert.equal(patched.status, 204, JSON.stringify(patched.body));
   assert.ok(!delegated(name));
   assert.ok(delegated(stray));
 
-  const response = await session.request("/staff/dns-reconcile", { method: "POST", headers: { accept: "application/json" } });
+  const response = await session.request("/staff/dns-reconcile", {
+    method: "POST",
+    headers: { accept: "application/json" },
+  });
   assert.equal(response.status, 200);
   const run = await response.json();
   assert.equal(run.error, null);
@@ -295,7 +424,9 @@ test("reconciliation repairs drift behind the registry's back and reports counts
   assert.ok(!delegated(stray), "the stray delegation is gone");
 
   // A second run finds nothing to repair.
-  const again = await (await session.request("/staff/dns-reconcile", { method: "POST", headers: { accept: "application/json" } })).json();
+  const again = await (
+    await session.request("/staff/dns-reconcile", { method: "POST", headers: { accept: "application/json" } })
+  ).json();
   assert.deepEqual([again.missing, again.differing, again.extra, again.repaired], [0, 0, 0, 0]);
   assert.equal(again.matching, again.expected);
 
@@ -307,7 +438,9 @@ test("reconciliation repairs drift behind the registry's back and reports counts
 
 // Last in this file: it moves the worker's clock by weeks.
 test("time-driven changes reach the server too: with PROCESSING published, the day-15 hold removes the delegation", async () => {
-  await worker.d1("INSERT INTO settings (key, value) VALUES ('publish_processing', 'true') ON CONFLICT (key) DO UPDATE SET value = 'true'");
+  await worker.d1(
+    "INSERT INTO settings (key, value) VALUES ('publish_processing', 'true') ON CONFLICT (key) DO UPDATE SET value = 'true'",
+  );
   const label = uniqueLabel("tick");
   const name = `${label}.coop`;
   const body = await submit(order({ domain: name, owner: { email: `${label}@example.coop` } }));

@@ -69,7 +69,12 @@ test("submit → e-mail → open link → confirm → ACTIVE; the e-mail is vali
   }
   assert.equal(delivered.status, "sent");
   // Python's email package parses it as multipart/alternative with both parts and the link.
-  const parsed = JSON.parse(execFileSync("python3", ["-c", `
+  const parsed = JSON.parse(
+    execFileSync(
+      "python3",
+      [
+        "-c",
+        `
 import email, json, sys
 from email import policy
 msg = email.message_from_string(sys.stdin.read(), policy=policy.default)
@@ -77,7 +82,11 @@ parts = [p.get_content_type() for p in msg.walk()]
 text = msg.get_body(preferencelist=("plain",)).get_content()
 print(json.dumps({"type": msg.get_content_type(), "parts": parts, "message_id": msg["Message-ID"],
   "date": msg["Date"], "to": msg["To"], "from": msg["From"], "text": text}))
-`], { input: message.raw }).toString());
+`,
+      ],
+      { input: message.raw },
+    ).toString(),
+  );
   assert.equal(parsed.type, "multipart/alternative");
   assert.ok(parsed.parts.includes("text/plain") && parsed.parts.includes("text/html"));
   assert.match(parsed.message_id, /^<[^@]+@[^>]+>$/);
@@ -107,8 +116,10 @@ test("auth codes are sealed at rest; no token is stored in plain", async () => {
   assert.doesNotMatch(row.record, /coop\d?-[A-Za-z0-9_-]{22}/, "no plain auth code in the record");
   const link = verificationLink(await mailTo(email, /verif/i));
   const token = link.split("/verify/")[1];
-  const everything = JSON.stringify(await worker.d1("SELECT * FROM contacts")) + JSON.stringify(await worker.d1("SELECT * FROM domains"))
-    + JSON.stringify(await worker.d1("SELECT * FROM events"));
+  const everything =
+    JSON.stringify(await worker.d1("SELECT * FROM contacts")) +
+    JSON.stringify(await worker.d1("SELECT * FROM domains")) +
+    JSON.stringify(await worker.d1("SELECT * FROM events"));
   assert.ok(!everything.includes(token), "the verification token is stored only as a hash");
 });
 
@@ -120,11 +131,16 @@ test("a verified contact's second order waits for its mailbox's approval, with n
   assert.equal(second.status, 201, second.text);
   assert.equal(second.body.status, "PROCESSING", "never ACTIVE without the mailbox");
   // One verification only; the second order gets an approval request instead.
-  const verifications = (await outbox(url)).filter((message) => message.to.includes(email) && /verify your/i.test(message.subject));
+  const verifications = (await outbox(url)).filter(
+    (message) => message.to.includes(email) && /verify your/i.test(message.subject),
+  );
   assert.equal(verifications.length, 1);
   const approval = await mailTo(email, /approve this new registration/i);
   assert.ok(approval, "an approval request");
-  assert.ok(approval.links.some((link) => link.includes("/approve/")), JSON.stringify(approval.links));
+  assert.ok(
+    approval.links.some((link) => link.includes("/approve/")),
+    JSON.stringify(approval.links),
+  );
   assert.equal((await status(first.body.order_id)).status, "ACTIVE");
   assert.equal((await status(second.body.order_id)).approval.state, "pending");
 });
@@ -172,16 +188,28 @@ test("staff reject holds every domain of the contact; approve releases them", as
   const first = await submit(order({ owner }));
   const second = await submit(order({ owner }));
   assert.equal(second.status, 201, second.text);
-  const staff = JSON.parse(execFileSync("node", ["scripts/admin.mjs", "create-staff", "--id", "reviewer",
-    "--name", "Reviewer", "--persist-to", worker.state], { cwd: ROOT }).toString());
+  const staff = JSON.parse(
+    execFileSync(
+      "node",
+      ["scripts/admin.mjs", "create-staff", "--id", "reviewer", "--name", "Reviewer", "--persist-to", worker.state],
+      { cwd: ROOT },
+    ).toString(),
+  );
   const auth = { authorization: `Basic ${Buffer.from(`reviewer:${staff.password}`).toString("base64")}` };
   const handle = (await status(first.body.order_id)).owner_handle;
   assert.ok(handle);
 
-  const unauthenticated = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "reject", reason: "not a co-operative" } });
+  const unauthenticated = await api(url, `/api/v1/staff/contacts/${handle}/decision`, {
+    method: "POST",
+    body: { decision: "reject", reason: "not a co-operative" },
+  });
   assert.equal(unauthenticated.status, 401);
 
-  const rejected = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "reject", reason: "not a co-operative" }, headers: auth });
+  const rejected = await api(url, `/api/v1/staff/contacts/${handle}/decision`, {
+    method: "POST",
+    body: { decision: "reject", reason: "not a co-operative" },
+    headers: auth,
+  });
   assert.equal(rejected.status, 200, rejected.text);
   for (const created of [first, second]) {
     const held = await status(created.body.order_id);
@@ -189,17 +217,30 @@ test("staff reject holds every domain of the contact; approve releases them", as
     assert.equal(held.hold_reason, "rejected");
     // The public history says "registry", never the staff member's login (issue 19); the
     // stored history keeps who it was.
-    assert.ok(held.history.some((event) => event.actor === "registry" && /rejected/.test(event.reason)), JSON.stringify(held.history));
+    assert.ok(
+      held.history.some((event) => event.actor === "registry" && /rejected/.test(event.reason)),
+      JSON.stringify(held.history),
+    );
     assert.ok(!JSON.stringify(held.history).includes("reviewer"), "no staff login in the public history");
   }
-  const approved = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "approve", reason: "documents checked" }, headers: auth });
+  const approved = await api(url, `/api/v1/staff/contacts/${handle}/decision`, {
+    method: "POST",
+    body: { decision: "approve", reason: "documents checked" },
+    headers: auth,
+  });
   assert.equal(approved.status, 200, approved.text);
   for (const created of [first, second]) {
     assert.equal((await status(created.body.order_id)).status, "ACTIVE");
   }
-  assert.ok((await worker.d1(`SELECT COUNT(*) AS n FROM events WHERE actor = 'staff:reviewer'`))[0].n >= 2, "staff see who decided");
-  const wrongPassword = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "reject" },
-    headers: { authorization: `Basic ${Buffer.from("reviewer:wrong").toString("base64")}` } });
+  assert.ok(
+    (await worker.d1(`SELECT COUNT(*) AS n FROM events WHERE actor = 'staff:reviewer'`))[0].n >= 2,
+    "staff see who decided",
+  );
+  const wrongPassword = await api(url, `/api/v1/staff/contacts/${handle}/decision`, {
+    method: "POST",
+    body: { decision: "reject" },
+    headers: { authorization: `Basic ${Buffer.from("reviewer:wrong").toString("base64")}` },
+  });
   assert.equal(wrongPassword.status, 401);
   assert.equal((await status(first.body.order_id)).status, "ACTIVE", "a refused request changes nothing");
 });
@@ -208,8 +249,13 @@ test("a write based on a record that changed since it was read is refused whole;
   const email = uniqueEmail();
   const created = await submit(order({ owner: { email } }));
   const domain = created.body.domain.ascii;
-  const staff = JSON.parse(execFileSync("node", ["scripts/admin.mjs", "create-staff", "--id", "racer",
-    "--name", "Racer", "--persist-to", worker.state], { cwd: ROOT }).toString());
+  const staff = JSON.parse(
+    execFileSync(
+      "node",
+      ["scripts/admin.mjs", "create-staff", "--id", "racer", "--name", "Racer", "--persist-to", worker.state],
+      { cwd: ROOT },
+    ).toString(),
+  );
   const auth = { authorization: `Basic ${Buffer.from(`racer:${staff.password}`).toString("base64")}` };
   const handle = (await status(created.body.order_id)).owner_handle;
   const snapshot = async () => ({
@@ -222,8 +268,11 @@ test("a write based on a record that changed since it was read is refused whole;
   // ahead of the record the request will read and write.
   await worker.d1(`UPDATE domains SET rev = rev + 1 WHERE name = '${domain}'`);
   const before = await snapshot();
-  const refused = await api(url, `/api/v1/staff/contacts/${handle}/decision`,
-    { method: "POST", body: { decision: "reject", reason: "not a co-operative" }, headers: auth });
+  const refused = await api(url, `/api/v1/staff/contacts/${handle}/decision`, {
+    method: "POST",
+    body: { decision: "reject", reason: "not a co-operative" },
+    headers: auth,
+  });
   assert.equal(refused.status, 409, refused.text);
   assert.equal(refused.body.errors[0].code, "write_conflict");
   assert.match(refused.body.errors[0].message, /try again/i);
@@ -238,9 +287,14 @@ test("a write based on a record that changed since it was read is refused whole;
   assert.deepEqual(await snapshot(), before, "the confirmation stored nothing either");
 
   // Read again (the other writer's record is what is stored now), the same decision works.
-  await worker.d1(`UPDATE domains SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE name = '${domain}'`);
-  const retried = await api(url, `/api/v1/staff/contacts/${handle}/decision`,
-    { method: "POST", body: { decision: "reject", reason: "not a co-operative" }, headers: auth });
+  await worker.d1(
+    `UPDATE domains SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE name = '${domain}'`,
+  );
+  const retried = await api(url, `/api/v1/staff/contacts/${handle}/decision`, {
+    method: "POST",
+    body: { decision: "reject", reason: "not a co-operative" },
+    headers: auth,
+  });
   assert.equal(retried.status, 200, retried.text);
   assert.equal((await status(created.body.order_id)).status, "HELD");
   const after = await snapshot();
@@ -260,14 +314,21 @@ test("an order whose owner keeps changing under it is retried, then refused whol
   // The owner row is one revision ahead of its record whenever the order reads it: every
   // round of the order loses the race.
   await worker.d1(`UPDATE contacts SET rev = rev + 1 WHERE handle = '${handle}'`);
-  const counts = async () => (await worker.d1("SELECT (SELECT COUNT(*) FROM domains) AS domains, (SELECT COUNT(*) FROM orders) AS orders, (SELECT COUNT(*) FROM outbox) AS outbox"))[0];
+  const counts = async () =>
+    (
+      await worker.d1(
+        "SELECT (SELECT COUNT(*) FROM domains) AS domains, (SELECT COUNT(*) FROM orders) AS orders, (SELECT COUNT(*) FROM outbox) AS outbox",
+      )
+    )[0];
   const before = await counts();
   const second = order({ owner: { email } });
   const refused = await submit(second);
   assert.equal(refused.status, 409, refused.text);
   assert.equal(refused.body.errors[0].code, "write_conflict");
   assert.deepEqual(await counts(), before, "nothing stored");
-  await worker.d1(`UPDATE contacts SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE handle = '${handle}'`);
+  await worker.d1(
+    `UPDATE contacts SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE handle = '${handle}'`,
+  );
   const accepted = await submit(second);
   assert.equal(accepted.status, 201, accepted.text);
   assert.equal(accepted.body.status, "PROCESSING");
@@ -276,11 +337,20 @@ test("an order whose owner keeps changing under it is retried, then refused whol
 test("held domains of a rejected registrant are deleted after 30 days; the name is free again", async () => {
   const email = uniqueEmail();
   const created = await submit(order({ owner: { email } }));
-  const staff = JSON.parse(execFileSync("node", ["scripts/admin.mjs", "create-staff", "--id", "purger",
-    "--name", "Purger", "--persist-to", worker.state], { cwd: ROOT }).toString());
+  const staff = JSON.parse(
+    execFileSync(
+      "node",
+      ["scripts/admin.mjs", "create-staff", "--id", "purger", "--name", "Purger", "--persist-to", worker.state],
+      { cwd: ROOT },
+    ).toString(),
+  );
   const auth = { authorization: `Basic ${Buffer.from(`purger:${staff.password}`).toString("base64")}` };
   const handle = (await status(created.body.order_id)).owner_handle;
-  const rejected = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "reject", reason: "not eligible" }, headers: auth });
+  const rejected = await api(url, `/api/v1/staff/contacts/${handle}/decision`, {
+    method: "POST",
+    body: { decision: "reject", reason: "not eligible" },
+    headers: auth,
+  });
   assert.equal(rejected.status, 200, rejected.text);
   await advanceDays(url, 29);
   assert.equal((await status(created.body.order_id)).status, "HELD");
@@ -301,9 +371,12 @@ test("signed callback: a bad or replayed signature is refused and changes nothin
   const body = JSON.stringify({ contact: handle, decision: "approve", reason: "checked by the verification service" });
   const timestamp = String(Math.floor(Date.now() / 1000));
   const sign = (secret) => createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
-  const send = (signature, ts = timestamp) => api(url, "/api/v1/callbacks/verification", {
-    method: "POST", body, headers: { "x-coopreg-timestamp": ts, "x-coopreg-signature": signature },
-  });
+  const send = (signature, ts = timestamp) =>
+    api(url, "/api/v1/callbacks/verification", {
+      method: "POST",
+      body,
+      headers: { "x-coopreg-timestamp": ts, "x-coopreg-signature": signature },
+    });
 
   const bad = await send(sign("wrong-secret"));
   assert.equal(bad.status, 401);
@@ -324,8 +397,11 @@ test("signed callback: a bad or replayed signature is refused and changes nothin
 
 test("20 concurrent orders for one name give exactly one PROCESSING", async () => {
   const domain = `${uniqueLabel("race")}.coop`;
-  const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-    submit(order({ domain, owner: { email: `racer${i}-${uniqueLabel()}@example.coop` } }))));
+  const results = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      submit(order({ domain, owner: { email: `racer${i}-${uniqueLabel()}@example.coop` } })),
+    ),
+  );
   const created = results.filter((result) => result.status === 201);
   const taken = results.filter((result) => result.status === 409);
   assert.equal(created.length, 1, JSON.stringify(results.map((result) => result.status)));
@@ -347,8 +423,14 @@ test("simultaneous first orders of one new registrant share one working verifica
   // keeps this true.
   const mails = (await outbox(url)).filter((message) => message.to.includes(email));
   assert.equal(mails.length, 1, `e-mails: ${mails.map((message) => message.subject).join(" | ")}`);
-  const owners = new Set(await Promise.all(results.map(async (result) =>
-    (await worker.d1(`SELECT owner FROM domains WHERE name = '${result.body.domain.ascii}'`))[0].owner)));
+  const owners = new Set(
+    await Promise.all(
+      results.map(
+        async (result) =>
+          (await worker.d1(`SELECT owner FROM domains WHERE name = '${result.body.domain.ascii}'`))[0].owner,
+      ),
+    ),
+  );
   assert.equal(owners.size, 1);
   // Its link is the stored one: confirming it makes every one of the orders ACTIVE.
   await answer(verificationLink(mails[0]), "confirm");
@@ -390,7 +472,7 @@ test("bad input on every route: 4xx with the core's error shape, nothing stored"
   const domainsBefore = await countDomains();
   const outboxBefore = await countOutbox();
   const cases = [
-    ["malformed JSON", "{\"domain\": ", 422, "malformed_input"],
+    ["malformed JSON", '{"domain": ', 422, "malformed_input"],
     ["wrong types", { ...order(), period: "one" }, 422, null],
     ["unknown field", { ...order(), colour: "blue" }, 422, "unknown_field"],
     ["huge body", JSON.stringify({ ...order(), pad: "x".repeat(200_000) }), 413, "body_too_large"],

@@ -19,7 +19,9 @@ const DEV_CALLBACK_SECRET = "coopreg-local-development-callback-secret";
 before(() => {
   if (process.env.COOPREG_PRODUCTION_BUILT === "1") return;
   execFileSync("scripts/build.sh", ["--production"], {
-    cwd: ROOT, stdio: "inherit", env: { ...process.env, COOPREG_WORKER_OUT: "build/worker-production" },
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, COOPREG_WORKER_OUT: "build/worker-production" },
   });
 });
 
@@ -47,7 +49,10 @@ async function refusesEverything(vars, reason) {
     }
     // One clear line in the log, however many requests came.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const lines = worker.log().split("\n").filter((line) => line.includes("coopreg production guard"));
+    const lines = worker
+      .log()
+      .split("\n")
+      .filter((line) => line.includes("coopreg production guard"));
     assert.equal(lines.length, 1, worker.log().slice(-3000));
     assert.match(lines[0], reason);
     assert.match(lines[0], /refusing to serve/);

@@ -16,13 +16,25 @@ import { contactRecord, domainRecord, seed } from "../registry_fixtures.mjs";
 const worker = await startWorker();
 const url = worker.url;
 const RDAP = `${url}/rdap`;
-const PROFILE = ["rdap_level_0", "icann_rdap_response_profile_1", "icann_rdap_technical_implementation_guide_1", "redacted"];
+const PROFILE = [
+  "rdap_level_0",
+  "icann_rdap_response_profile_1",
+  "icann_rdap_technical_implementation_guide_1",
+  "redacted",
+];
 
 /** The registrant of the web orders here: every personal field must stay out of RDAP. */
 const PERSONAL = {
-  first_name: "Perpetua", last_name: "Quillfeather", street: ["77 Weaver Row"], city: "Lowerbridge",
-  postcode: "LB9 4ZZ", phone: "+44.1999555123", fax: "+44.1999555777", state: "Lancashire",
-  organization: "Lowland Weavers Co-operative", country: "GB",
+  first_name: "Perpetua",
+  last_name: "Quillfeather",
+  street: ["77 Weaver Row"],
+  city: "Lowerbridge",
+  postcode: "LB9 4ZZ",
+  phone: "+44.1999555123",
+  fax: "+44.1999555777",
+  state: "Lancashire",
+  organization: "Lowland Weavers Co-operative",
+  country: "GB",
 };
 
 /** GET (or another method) under /rdap/; returns { status, body, headers, text }. */
@@ -30,7 +42,11 @@ async function rdap(path, init = {}) {
   const response = await fetch(`${RDAP}/${path}`, init);
   const text = await response.text();
   let body = text;
-  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: response.status, body, headers: response.headers, text };
 }
 
@@ -67,7 +83,12 @@ async function register({ domain = `${uniqueLabel("rdap")}.coop`, language, name
   if (ds) body.ds_records = ds;
   const created = await api(url, "/api/v1/orders", { method: "POST", body });
   assert.equal(created.status, 201, created.text);
-  return { ascii: created.body.domain.ascii, unicode: created.body.domain.unicode, email, orderId: created.body.order_id };
+  return {
+    ascii: created.body.domain.ascii,
+    unicode: created.body.domain.unicode,
+    email,
+    orderId: created.body.order_id,
+  };
 }
 
 async function confirm(email) {
@@ -80,8 +101,20 @@ async function confirm(email) {
 
 const RESELLER = "rdap-reseller";
 const RESELLER_NAME = "Weavers Domains Ltd";
-execFileSync("node", [join(ROOT, "scripts", "admin.mjs"), "create-reseller", "--id", RESELLER, "--name", RESELLER_NAME,
-  "--persist-to", worker.state], { cwd: ROOT });
+execFileSync(
+  "node",
+  [
+    join(ROOT, "scripts", "admin.mjs"),
+    "create-reseller",
+    "--id",
+    RESELLER,
+    "--name",
+    RESELLER_NAME,
+    "--persist-to",
+    worker.state,
+  ],
+  { cwd: ROOT },
+);
 
 test("secureDNS carries the DS records the registrant gave (the same records as the zone)", async () => {
   const digest = "3f".repeat(32);
@@ -89,7 +122,9 @@ test("secureDNS carries the DS records the registrant gave (the same records as 
   const answer = await rdap(`domain/${ascii}`);
   assert.equal(answer.status, 200, answer.text);
   assert.equal(answer.body.secureDNS.delegationSigned, true);
-  assert.deepEqual(answer.body.secureDNS.dsData, [{ keyTag: 31589, algorithm: 13, digestType: 2, digest: digest.toUpperCase() }]);
+  assert.deepEqual(answer.body.secureDNS.dsData, [
+    { keyTag: 31589, algorithm: 13, digestType: 2, digest: digest.toUpperCase() },
+  ]);
 });
 
 test("a domain answer has every member the profile requires, its personal data redacted; PROCESSING then ACTIVE", async () => {
@@ -111,21 +146,33 @@ test("a domain answer has every member the profile requires, its personal data r
   assert.match(answer.handle, /^D[0-9A-F]{20}-COOP$/, "the ROID");
   assert.equal(answer.ldhName, ascii);
   assert.equal(answer.unicodeName, undefined, "an LDH name has no unicodeName");
-  assert.deepEqual(answer.status, ["pending create", "add period"], "PROCESSING is pendingCreate, in its add grace period");
+  assert.deepEqual(
+    answer.status,
+    ["pending create", "add period"],
+    "PROCESSING is pendingCreate, in its add grace period",
+  );
   assert.equal(answer.remarks[0].title, "Registration pending", "PROCESSING says so in words");
   const actions = answer.events.map((event) => event.eventAction);
   assert.deepEqual(actions, ["registration", "expiration", "last changed", "last update of RDAP database"]);
   for (const event of answer.events) assert.ok(!Number.isNaN(Date.parse(event.eventDate)), event.eventDate);
   const expiry = Date.parse(answer.events[1].eventDate) - Date.parse(answer.events[0].eventDate);
   assert.ok(Math.abs(expiry / 86400000 - 365) <= 1, "a one-year registration");
-  assert.deepEqual(answer.nameservers.map((ns) => ns.ldhName), [`ns1.${label}.coop`, "ns2.example.net"]);
+  assert.deepEqual(
+    answer.nameservers.map((ns) => ns.ldhName),
+    [`ns1.${label}.coop`, "ns2.example.net"],
+  );
   assert.deepEqual(answer.nameservers[0].ipAddresses, { v4: ["192.0.2.10"], v6: ["2001:db8::10"] });
   assert.equal(answer.nameservers[1].ipAddresses, undefined);
   assert.deepEqual(answer.secureDNS, { delegationSigned: false });
-  assert.deepEqual(answer.notices.map((n) => n.title), ["Terms of Use", "Status Codes", "RDDS Inaccuracy Complaint Form"]);
+  assert.deepEqual(
+    answer.notices.map((n) => n.title),
+    ["Terms of Use", "Status Codes", "RDDS Inaccuracy Complaint Form"],
+  );
   assert.equal(answer.notices[1].links[0].href, "https://icann.org/epp");
   assert.equal(answer.notices[2].links[0].href, "https://icann.org/wicf");
-  assert.deepEqual(answer.links, [{ value: `${RDAP}/domain/${ascii}`, rel: "self", href: `${RDAP}/domain/${ascii}`, type: "application/rdap+json" }]);
+  assert.deepEqual(answer.links, [
+    { value: `${RDAP}/domain/${ascii}`, rel: "self", href: `${RDAP}/domain/${ascii}`, type: "application/rdap+json" },
+  ]);
 
   // Contacts: every role, organisation/state/country shown, the rest redacted and listed.
   for (const name of ["registrant", "administrative", "technical", "billing"]) {
@@ -141,14 +188,33 @@ test("a domain answer has every member the profile requires, its personal data r
     assert.equal(vcard(entity, "email"), undefined);
     assert.equal(vcard(entity, "contact-uri")[3], "mailto:rdap-contact@registry.coop.test");
   }
-  for (const value of [PERSONAL.first_name, PERSONAL.last_name, "Weaver Row", PERSONAL.city, PERSONAL.postcode,
-    "1999555123", "1999555777", email]) {
+  for (const value of [
+    PERSONAL.first_name,
+    PERSONAL.last_name,
+    "Weaver Row",
+    PERSONAL.city,
+    PERSONAL.postcode,
+    "1999555123",
+    "1999555777",
+    email,
+  ]) {
     assert.ok(!pending.text.includes(value), `${value} is not published`);
   }
   assert.ok(!pending.text.includes("sealed:") && !/auth_?code/i.test(pending.text), "no auth code, sealed or open");
   const redacted = answer.redacted.map((r) => r.name.type);
-  for (const name of ["Registry Registrant ID", "Registrant Name", "Registrant Street", "Registrant City", "Registrant Postal Code",
-    "Registrant Phone", "Registrant Fax", "Registrant Email", "Tech Name", "Tech Phone", "Tech Email"]) {
+  for (const name of [
+    "Registry Registrant ID",
+    "Registrant Name",
+    "Registrant Street",
+    "Registrant City",
+    "Registrant Postal Code",
+    "Registrant Phone",
+    "Registrant Fax",
+    "Registrant Email",
+    "Tech Name",
+    "Tech Phone",
+    "Tech Email",
+  ]) {
     assert.ok(redacted.includes(name), `${name} in redacted: ${redacted}`);
   }
   for (const entry of answer.redacted) {
@@ -171,7 +237,12 @@ test("a domain answer has every member the profile requires, its personal data r
 test("HELD and REDEMPTION names show their status; a free name is 404 with an RDAP error body", async () => {
   const owner = contactRecord({ handle: `RDAP-${process.pid}`, reseller: RESELLER });
   const held = domainRecord({ label: uniqueLabel("held"), owner: owner.handle, state: "held", reseller: RESELLER });
-  const redemption = domainRecord({ label: uniqueLabel("redm"), owner: owner.handle, state: "redemption", reseller: RESELLER });
+  const redemption = domainRecord({
+    label: uniqueLabel("redm"),
+    owner: owner.handle,
+    state: "redemption",
+    reseller: RESELLER,
+  });
   await seed(worker, { contacts: [owner], domains: [held, redemption] });
 
   const heldAnswer = await rdap(`domain/${held.name.ascii}`);
@@ -193,8 +264,12 @@ test("HELD and REDEMPTION names show their status; a free name is 404 with an RD
 
 /** One name per .coop IDN table (U-label). */
 const IDN = [
-  ["CYRL", "кооп"], ["FR", "coopérative"], ["DE", "genossenschaft-müller"],
-  ["IT", "caffè"], ["PT", "cooperação"], ["ES", "españa"],
+  ["CYRL", "кооп"],
+  ["FR", "coopérative"],
+  ["DE", "genossenschaft-müller"],
+  ["IT", "caffè"],
+  ["PT", "cooperação"],
+  ["ES", "españa"],
 ];
 
 test("IDN names in all six languages answer by U-label and A-label, in any case", async () => {
@@ -213,7 +288,10 @@ test("IDN names in all six languages answer by U-label and A-label, in any case"
     const prefix = [...label].slice(0, 4).join("").toUpperCase();
     const search = await rdap(`domains?name=${encodeURIComponent(`${prefix}*`)}`);
     assert.equal(search.status, 200, `${language} search ${prefix}: ${search.text}`);
-    assert.ok(search.body.domainSearchResults.some((d) => d.ldhName === ascii), `${prefix}* finds ${unicode}`);
+    assert.ok(
+      search.body.domainSearchResults.some((d) => d.ldhName === ascii),
+      `${prefix}* finds ${unicode}`,
+    );
   }
 });
 
@@ -221,7 +299,10 @@ test("name servers, entities and help", async () => {
   const label = uniqueLabel("ns");
   const { ascii } = await register({
     domain: `${label}.coop`,
-    nameservers: [{ host: `ns1.${label}.coop`, addresses: ["192.0.2.44"] }, { host: "ns9.example.org", addresses: [] }],
+    nameservers: [
+      { host: `ns1.${label}.coop`, addresses: ["192.0.2.44"] },
+      { host: "ns9.example.org", addresses: [] },
+    ],
   });
   const glue = await rdap(`nameserver/NS1.${label.toUpperCase()}.coop`);
   assert.equal(glue.status, 200, glue.text);
@@ -240,7 +321,10 @@ test("name servers, entities and help", async () => {
     json('[{"host":"ns5.example.org"}]')) WHERE name = '${ascii}'`);
   assertError(await rdap("nameserver/ns9.example.org"), 404, "a host no domain lists any more");
   assert.equal((await rdap("nameserver/ns5.example.org")).status, 200);
-  assert.deepEqual((await rdap(`domain/${ascii}`)).body.nameservers.map((ns) => ns.ldhName), ["ns5.example.org"]);
+  assert.deepEqual(
+    (await rdap(`domain/${ascii}`)).body.nameservers.map((ns) => ns.ldhName),
+    ["ns5.example.org"],
+  );
 
   // The registrar entity of a reseller, and of the web form.
   const reseller = await rdap(`entity/${RESELLER}`);
@@ -266,14 +350,20 @@ test("name servers, entities and help", async () => {
   const help = await rdap("help");
   assert.equal(help.status, 200);
   assert.ok(help.body.rdapConformance.includes("icann_rdap_response_profile_1"));
-  assert.ok(help.body.notices[0].description.some((line) => line.includes(`${RDAP}/`)), "help names the base URL");
+  assert.ok(
+    help.body.notices[0].description.some((line) => line.includes(`${RDAP}/`)),
+    "help names the base URL",
+  );
 });
 
 test("domains?name= searches by prefix, paged with a cursor", async () => {
   const prefix = `pg${process.pid}x`;
   const owner = contactRecord({ handle: `PAGE-${process.pid}` });
   const names = Array.from({ length: 30 }, (_, i) => `${prefix}-${String(i).padStart(2, "0")}`);
-  await seed(worker, { contacts: [owner], domains: names.map((label) => domainRecord({ label, owner: owner.handle })) });
+  await seed(worker, {
+    contacts: [owner],
+    domains: names.map((label) => domainRecord({ label, owner: owner.handle })),
+  });
 
   const first = await rdap(`domains?name=${prefix.toUpperCase()}*&count=true`);
   assert.equal(first.status, 200, first.text);
@@ -292,9 +382,16 @@ test("domains?name= searches by prefix, paged with a cursor", async () => {
   const page2 = second.body.domainSearchResults.map((d) => d.ldhName);
   assert.equal(second.body.paging_metadata.pageNumber, 2);
   assert.equal(second.body.paging_metadata.links, undefined, "the last page links no further");
-  assert.deepEqual([...page1, ...page2], names.map((label) => `${label}.coop`), "every name once, in order");
+  assert.deepEqual(
+    [...page1, ...page2],
+    names.map((label) => `${label}.coop`),
+    "every name once, in order",
+  );
   const exact = await rdap(`domains?name=${names[7]}.coop`);
-  assert.deepEqual(exact.body.domainSearchResults.map((d) => d.ldhName), [`${names[7]}.coop`]);
+  assert.deepEqual(
+    exact.body.domainSearchResults.map((d) => d.ldhName),
+    [`${names[7]}.coop`],
+  );
   assertError(await rdap(`domains?name=zz${process.pid}nothing*`), 404, "no match");
 });
 
@@ -314,13 +411,34 @@ test("HTTP: HEAD, OPTIONS, other methods, garbage and over-long queries never gi
   assert.match(post.headers.get("allow"), /GET, HEAD/);
 
   const malformed = [
-    "domain/%FF%FE.coop", "domain/a..coop", "domain/exa%20mple.coop", "domain/exa%00mple.coop",
-    `domain/${"a".repeat(64)}.coop`, `domain/${Array(5).fill("a".repeat(60)).join(".")}.coop`,
-    `domain/${"x".repeat(3000)}.coop`, `domain/${encodeURIComponent("<script>alert(1)</script>")}.coop`,
-    "domain/..%2F..%2Fetc%2Fpasswd", "domain/xn--zz.coop", "domain/", "domain/a/b", "domain/coop",
-    "nameserver/localhost", "nameserver/%C0%AF", `entity/${"x".repeat(300)}`, "entity/a%20b", "entity/%FF",
-    "domains", "domains?name=", "domains?name=*", "domains?name=a*", "domains?name=ab*cd*", "domains?name=ab*.com",
-    `domains?name=ab*&cursor=${"!".repeat(20)}`, `domains?name=${"ab".repeat(2000)}*`, "ip/192.0.2.1", "autnum/64496",
+    "domain/%FF%FE.coop",
+    "domain/a..coop",
+    "domain/exa%20mple.coop",
+    "domain/exa%00mple.coop",
+    `domain/${"a".repeat(64)}.coop`,
+    `domain/${Array(5).fill("a".repeat(60)).join(".")}.coop`,
+    `domain/${"x".repeat(3000)}.coop`,
+    `domain/${encodeURIComponent("<script>alert(1)</script>")}.coop`,
+    "domain/..%2F..%2Fetc%2Fpasswd",
+    "domain/xn--zz.coop",
+    "domain/",
+    "domain/a/b",
+    "domain/coop",
+    "nameserver/localhost",
+    "nameserver/%C0%AF",
+    `entity/${"x".repeat(300)}`,
+    "entity/a%20b",
+    "entity/%FF",
+    "domains",
+    "domains?name=",
+    "domains?name=*",
+    "domains?name=a*",
+    "domains?name=ab*cd*",
+    "domains?name=ab*.com",
+    `domains?name=ab*&cursor=${"!".repeat(20)}`,
+    `domains?name=${"ab".repeat(2000)}*`,
+    "ip/192.0.2.1",
+    "autnum/64496",
     "nonsense",
   ];
   for (const path of malformed) assertError(await rdap(path), 400, path);
@@ -328,7 +446,10 @@ test("HTTP: HEAD, OPTIONS, other methods, garbage and over-long queries never gi
 
   // Random bytes, percent-encoded, in every position: never a 5xx, always an RDAP body.
   let seedValue = 13;
-  const random = () => { seedValue = (seedValue * 1103515245 + 12345) % 2147483648; return seedValue; };
+  const random = () => {
+    seedValue = (seedValue * 1103515245 + 12345) % 2147483648;
+    return seedValue;
+  };
   for (let i = 0; i < 60; i++) {
     const bytes = Array.from({ length: 1 + (random() % 40) }, () => random() % 256);
     const junk = bytes.map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
@@ -347,8 +468,18 @@ test("a real RDAP client from PyPI (rdap by 20C) reads the answers", async (t) =
   const { ascii } = await register();
   const { ascii: idnAscii } = await register({ domain: `straße-${process.pid}.coop`, language: "DE" });
   const free = `${uniqueLabel("free")}.coop`;
-  const out = execFileSync(python, [join(ROOT, "tests", "rdap", "client_check.py"), RDAP,
-    `domain:${ascii}`, `domain:straße-${process.pid}.coop`, `entity:${RESELLER}`, `missing:${free}`], { cwd: ROOT }).toString();
+  const out = execFileSync(
+    python,
+    [
+      join(ROOT, "tests", "rdap", "client_check.py"),
+      RDAP,
+      `domain:${ascii}`,
+      `domain:straße-${process.pid}.coop`,
+      `entity:${RESELLER}`,
+      `missing:${free}`,
+    ],
+    { cwd: ROOT },
+  ).toString();
   const report = JSON.parse(out);
   t.diagnostic(`rdap client ${report.client_version}`);
   const [plain, idn, reseller, missing] = report.results;
@@ -361,7 +492,10 @@ test("a real RDAP client from PyPI (rdap by 20C) reads the answers", async (t) =
   // What the client collects as e-mail addresses: only the contact address and the abuse one.
   assert.deepEqual(plain.parsed.emails, ["rdap-contact@registry.coop.test"]);
   assert.ok(!JSON.stringify(plain).includes(PERSONAL.last_name));
-  assert.ok(plain.history.every((status) => status === 200), `the client followed links: ${plain.history}`);
+  assert.ok(
+    plain.history.every((status) => status === 200),
+    `the client followed links: ${plain.history}`,
+  );
   assert.equal(idn.ldhName, idnAscii);
   assert.equal(reseller.handle, RESELLER);
   assert.deepEqual(reseller.roles, ["registrar"]);
@@ -376,7 +510,10 @@ test("over the RDAP burst limit: 429 with Retry-After and an RDAP error body; ot
   for (let i = 0; i < 2 * limit + 2 && !refused; i++) {
     const response = await fetch(`${strict.url}/rdap/help`, { headers: { "cf-connecting-ip": "198.51.100.77" } });
     if (response.status === 429) refused = response;
-    else { assert.equal(response.status, 200); accepted += 1; }
+    else {
+      assert.equal(response.status, 200);
+      accepted += 1;
+    }
   }
   assert.ok(refused, `no 429 after ${accepted} requests`);
   assert.ok(accepted >= limit && accepted <= 2 * limit, `refused after ${accepted} (limit ${limit})`);

@@ -18,13 +18,21 @@ const staff = createStaff(worker);
 const session = await staffSession(url, staff);
 const scratch = mkdtempSync(join(tmpdir(), "coopreg-registry-"));
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
-after(() => { if (process.env.SHOW_WORKER_LOG) console.log(worker.log()); });
+after(() => {
+  if (process.env.SHOW_WORKER_LOG) console.log(worker.log());
+});
 
 const ESCROW_JSON = join(ROOT, "target", "debug", "examples", "escrow_json");
-execFileSync("cargo", ["build", "-q", "-p", "coopreg-shared", "--example", "escrow_json"], { cwd: ROOT, stdio: "inherit" });
+execFileSync("cargo", ["build", "-q", "-p", "coopreg-shared", "--example", "escrow_json"], {
+  cwd: ROOT,
+  stdio: "inherit",
+});
 
 async function runDaily() {
-  const response = await session.request("/staff/run-daily", { method: "POST", headers: { accept: "application/json" } });
+  const response = await session.request("/staff/run-daily", {
+    method: "POST",
+    headers: { accept: "application/json" },
+  });
   assert.equal(response.status, 200, await response.clone().text());
   return response.json();
 }
@@ -60,7 +68,10 @@ async function deposit(id) {
 }
 
 async function domainAction(name, action, note = "", extra = {}) {
-  const response = await session.request(`/staff/domains/${name}/${action}`, { method: "POST", form: { note, ...extra } });
+  const response = await session.request(`/staff/domains/${name}/${action}`, {
+    method: "POST",
+    form: { note, ...extra },
+  });
   assert.equal(response.status, 303, await response.clone().text());
 }
 
@@ -81,13 +92,15 @@ test("console: login required, cookie attributes, Origin check, wrong password",
   const noOrigin = await fetch(`${url}/staff/run-daily`, { method: "POST", headers: { cookie: session.cookie } });
   assert.equal(noOrigin.status, 403);
   const otherOrigin = await fetch(`${url}/staff/run-daily`, {
-    method: "POST", headers: { cookie: session.cookie, origin: "https://evil.example" },
+    method: "POST",
+    headers: { cookie: session.cookie, origin: "https://evil.example" },
   });
   assert.equal(otherOrigin.status, 403);
   assert.equal((await worker.d1("SELECT COUNT(*) AS n FROM zone_exports"))[0].n, 0, "refused posts changed nothing");
 
   const wrong = await fetch(`${url}/staff/login`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { origin: url, "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ login: staff.id, password: "not-the-password" }).toString(),
   });
@@ -108,7 +121,8 @@ test("zone: named-checkzone passes, content follows the states, serial moves on 
     domains: [
       domainRecord({ label: label("active"), owner: `${tag}-OK` }),
       domainRecord({
-        label: label("glue"), owner: `${tag}-OK`,
+        label: label("glue"),
+        owner: `${tag}-OK`,
         nameservers: [
           { host: `ns1.${name("glue")}`, addresses: ["192.0.2.10", "2001:db8::10"] },
           { host: "ns.example.org", addresses: ["192.0.2.99"] },
@@ -126,7 +140,10 @@ test("zone: named-checkzone passes, content follows the states, serial moves on 
   checkzone(zone1.text, "zone1");
   assert.deepEqual(delegations(zone1.text), [name("active"), name("glue")]);
   // Glue only for the in-domain name server; none for the out-of-zone host.
-  assert.match(zone1.text, new RegExp(`^ns1\\.${name("glue").replace(/\./g, "\\.")}\\.\\t\\d+\\tIN\\tA\\t192\\.0\\.2\\.10$`, "m"));
+  assert.match(
+    zone1.text,
+    new RegExp(`^ns1\\.${name("glue").replace(/\./g, "\\.")}\\.\\t\\d+\\tIN\\tA\\t192\\.0\\.2\\.10$`, "m"),
+  );
   assert.match(zone1.text, /\tIN\tAAAA\t2001:db8::10$/m);
   assert.doesNotMatch(zone1.text, /192\.0\.2\.99/);
   assert.doesNotMatch(zone1.text, /ns\.example\.org\.\t\d+\tIN\tA/);
@@ -146,8 +163,15 @@ test("zone: named-checkzone passes, content follows the states, serial moves on 
   const zone3 = await zoneText();
   checkzone(zone3.text, "zone3");
   assert.deepEqual(delegations(zone3.text), [name("glue")]);
-  const events = await worker.d1(`SELECT actor, to_state, reason, note FROM events WHERE object = 'domain:${name("active")}'`);
-  assert.deepEqual(events.at(-1), { actor: "staff:alice", to_state: "HELD(staff)", reason: "held by registry staff", note: "suspected ineligible" });
+  const events = await worker.d1(
+    `SELECT actor, to_state, reason, note FROM events WHERE object = 'domain:${name("active")}'`,
+  );
+  assert.deepEqual(events.at(-1), {
+    actor: "staff:alice",
+    to_state: "HELD(staff)",
+    reason: "held by registry staff",
+    note: "suspected ineligible",
+  });
 
   await domainAction(name("active"), "release");
   await runDaily();
@@ -167,7 +191,10 @@ test("escrow: the deposit parses with the core parser and matches D1; the change
   };
   assert.equal(first.header.type, "FULL");
   assert.equal(first.header.tld, "coop");
-  assert.deepEqual(first.contacts.map((c) => c.handle), rows.contacts.map((r) => r.handle));
+  assert.deepEqual(
+    first.contacts.map((c) => c.handle),
+    rows.contacts.map((r) => r.handle),
+  );
   for (const [index, row] of rows.contacts.entries()) {
     const record = JSON.parse(row.record);
     const contact = first.contacts[index];
@@ -177,7 +204,10 @@ test("escrow: the deposit parses with the core parser and matches D1; the change
     assert.equal(contact.info.organization, record.info.organization);
   }
   // Every stored domain is deposited (redemption included; nothing was freed yet).
-  assert.deepEqual(first.domains.map((d) => d.name.ascii), rows.domains.map((r) => r.name));
+  assert.deepEqual(
+    first.domains.map((d) => d.name.ascii),
+    rows.domains.map((r) => r.name),
+  );
   for (const [index, row] of rows.domains.entries()) {
     const record = JSON.parse(row.record);
     const domain = first.domains[index];
@@ -189,7 +219,10 @@ test("escrow: the deposit parses with the core parser and matches D1; the change
   assert.deepEqual(first.domains.find((d) => d.name.ascii === name("held")).statuses, ["serverHold"]);
   assert.deepEqual(first.domains.find((d) => d.name.ascii === name("pending")).statuses, ["pendingCreate"]);
   assert.equal(first.header.counts.domains, rows.domains.length);
-  assert.equal(first.header.counts.nameservers, first.domains.reduce((n, d) => n + d.nameservers.length, 0));
+  assert.equal(
+    first.header.counts.nameservers,
+    first.domains.reduce((n, d) => n + d.nameservers.length, 0),
+  );
   assert.ok(first.resellers.some((r) => r.id === "web"));
 
   // Changes between this deposit and the next: a new registrant with a new domain, a
@@ -207,10 +240,13 @@ test("escrow: the deposit parses with the core parser and matches D1; the change
   assert.equal(next.deposit.previous_id, base.deposit.id);
   assert.deepEqual(next.deposit.report, {
     new_registrants: [{ handle: `${tag}-NEW`, domains: [name("fresh")] }],
-    material_changes: [{
-      handle: `${tag}-OK`, fields: ["organization"],
-      domains: [name("active"), name("glue"), name("held")],
-    }],
+    material_changes: [
+      {
+        handle: `${tag}-OK`,
+        fields: ["organization"],
+        domains: [name("active"), name("glue"), name("held")],
+      },
+    ],
     owner_changes: [],
     new_domains: [name("fresh")],
     deleted_domains: [name("gone")],
@@ -242,7 +278,9 @@ test("escrow: the deposit parses with the core parser and matches D1; the change
 test("an order through the API: queued for review, out of the zone until staff approve it; delete needs confirmation", async () => {
   const body = order();
   const created = await fetch(`${url}/api/v1/orders`, {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
   });
   assert.equal(created.status, 201, await created.clone().text());
   const [row] = await worker.d1(`SELECT owner, state FROM domains WHERE name = '${body.domain}'`);
@@ -254,10 +292,15 @@ test("an order through the API: queued for review, out of the zone until staff a
   await runDaily();
   assert.ok(!delegations((await zoneText()).text).includes(body.domain), "PROCESSING is not published");
 
-  const decided = await session.request(`/staff/contacts/${row.owner}/decision`, { method: "POST", form: { decision: "approve" } });
+  const decided = await session.request(`/staff/contacts/${row.owner}/decision`, {
+    method: "POST",
+    form: { decision: "approve" },
+  });
   assert.equal(decided.status, 303);
   assert.equal((await worker.d1(`SELECT state FROM domains WHERE name = '${body.domain}'`))[0].state, "ACTIVE");
-  const event = (await worker.d1(`SELECT actor FROM events WHERE object = 'contact:${row.owner}' ORDER BY id DESC LIMIT 1`))[0];
+  const event = (
+    await worker.d1(`SELECT actor FROM events WHERE object = 'contact:${row.owner}' ORDER BY id DESC LIMIT 1`)
+  )[0];
   assert.equal(event.actor, "staff:alice");
   await runDaily();
   const zone = await zoneText();
@@ -265,7 +308,10 @@ test("an order through the API: queued for review, out of the zone until staff a
   assert.ok(delegations(zone.text).includes(body.domain), "approved: published");
   assert.doesNotMatch(await (await session.request("/staff/")).text(), new RegExp(`data-handle="${row.owner}"`));
 
-  const unconfirmed = await session.request(`/staff/domains/${body.domain}/delete`, { method: "POST", form: { note: "x" } });
+  const unconfirmed = await session.request(`/staff/domains/${body.domain}/delete`, {
+    method: "POST",
+    form: { note: "x" },
+  });
   assert.equal(unconfirmed.status, 400);
   assert.equal((await worker.d1(`SELECT state FROM domains WHERE name = '${body.domain}'`))[0].state, "ACTIVE");
   await domainAction(body.domain, "delete", "test", { confirm: "yes" });
@@ -282,7 +328,11 @@ test("cron: the daily job runs once a day (zone on one run, deposit on the next,
   await runCron(url);
   assert.deepEqual({ zones: await zones(), deposits: await deposits() }, before);
   // A day later: one cron run checks the zone, the next writes the deposit, a third does nothing.
-  const clock = await fetch(`${url}/dev/clock`, { method: "POST", body: JSON.stringify({ advance_days: 1 }), headers: { "content-type": "application/json" } });
+  const clock = await fetch(`${url}/dev/clock`, {
+    method: "POST",
+    body: JSON.stringify({ advance_days: 1 }),
+    headers: { "content-type": "application/json" },
+  });
   assert.equal(clock.status, 200);
   await runCron(url);
   assert.ok((await zones()).checked > before.zones.checked, "zone checked on the new day");

@@ -13,8 +13,20 @@ const url = worker.url;
 
 /** Creates a reseller account in the worker's database; returns its password. */
 function createReseller(id) {
-  const out = execFileSync("node", [join(ROOT, "scripts", "admin.mjs"), "create-reseller",
-    "--id", id, "--name", `Reseller ${id}`, "--persist-to", worker.state], { cwd: ROOT }).toString();
+  const out = execFileSync(
+    "node",
+    [
+      join(ROOT, "scripts", "admin.mjs"),
+      "create-reseller",
+      "--id",
+      id,
+      "--name",
+      `Reseller ${id}`,
+      "--persist-to",
+      worker.state,
+    ],
+    { cwd: ROOT },
+  ).toString();
   return JSON.parse(out.trim().split("\n").pop()).password;
 }
 
@@ -24,12 +36,14 @@ const passwords = { one: createReseller(resellers.one), two: createReseller(rese
 /** One API call as flat form fields; returns { code, description, props, text }. */
 async function call(who, fields, { method = "POST", path = "/api/call.cgi" } = {}) {
   const form = new URLSearchParams({ s_login: resellers[who], s_pw: passwords[who], ...fields });
-  const response = method === "GET"
-    ? await fetch(`${url}${path}?${form}`)
-    : await fetch(url + path, {
-      method, body: form.toString(),
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-    });
+  const response =
+    method === "GET"
+      ? await fetch(`${url}${path}?${form}`)
+      : await fetch(url + path, {
+          method,
+          body: form.toString(),
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        });
   assert.equal(response.status, 200, "the reseller API always answers HTTP 200");
   assert.match(response.headers.get("content-type"), /^text\/plain/);
   const text = await response.text();
@@ -43,8 +57,16 @@ async function call(who, fields, { method = "POST", path = "/api/call.cgi" } = {
 }
 
 const contactFields = (email) => ({
-  command: "AddContact", firstname: "Anna", lastname: "Berg", organization: "Example eG",
-  street0: "Weg 1", city: "Berlin", zip: "10115", country: "DE", phone: "+49.301234567", email,
+  command: "AddContact",
+  firstname: "Anna",
+  lastname: "Berg",
+  organization: "Example eG",
+  street0: "Weg 1",
+  city: "Berlin",
+  zip: "10115",
+  country: "DE",
+  phone: "+49.301234567",
+  email,
 });
 
 function unique(prefix) {
@@ -62,8 +84,12 @@ test("the official SDK runs the whole .coop lifecycle (tests/reseller/test_sdk_f
   };
   const child = spawn(join(ROOT, "tests", "reseller", "run.sh"), [], { cwd: ROOT, env });
   let output = "";
-  child.stdout.on("data", (chunk) => { output += chunk; });
-  child.stderr.on("data", (chunk) => { output += chunk; });
+  child.stdout.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    output += chunk;
+  });
   const status = await new Promise((resolve) => child.on("exit", resolve));
   console.log(output);
   assert.match(output, /\d+ passed, 0 failed/);
@@ -100,7 +126,13 @@ test("AddContact answers the reseller's identical contact; NEW=1 always creates;
   assert.deepEqual(again.props.verified, ["0"]);
   const { street0, ...rest } = contactFields(email);
   const untidy = await call("one", {
-    ...rest, street: ` ${street0} `, firstname: " Anna ", country: "de", state: "", fax: "", new: "0",
+    ...rest,
+    street: ` ${street0} `,
+    firstname: " Anna ",
+    country: "de",
+    state: "",
+    fax: "",
+    new: "0",
   });
   assert.equal(untidy.code, 200, untidy.text);
   assert.deepEqual(untidy.props.contact, [handle], "normalisation makes no difference");
@@ -154,9 +186,16 @@ test("AddContact with the data of a verified contact answers it as verified", as
   const handle = (await call("one", contactFields(email))).props.contact[0];
   const name = `${unique("vc")}.coop`;
   const added = await call("one", {
-    command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
-    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net",
-    nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
+    command: "AddDomain",
+    domain: name,
+    period: "1",
+    ownercontact0: handle,
+    admincontact0: handle,
+    techcontact0: handle,
+    billingcontact0: handle,
+    nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net",
+    "X-COOP-ELIGIBILITY": "1",
   });
   assert.equal(added.code, 200, added.text);
   const link = (await outbox(url)).find((m) => m.to.includes(email)).links.find((l) => l.includes("/verify/"));
@@ -172,9 +211,16 @@ test("a material change of a verified owner sends a re-verification link", async
   const handle = (await call("one", contactFields(email))).props.contact[0];
   const name = `${unique("rv")}.coop`;
   const added = await call("one", {
-    command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
-    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net",
-    nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
+    command: "AddDomain",
+    domain: name,
+    period: "1",
+    ownercontact0: handle,
+    admincontact0: handle,
+    techcontact0: handle,
+    billingcontact0: handle,
+    nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net",
+    "X-COOP-ELIGIBILITY": "1",
   });
   assert.equal(added.code, 200, added.text);
   assert.deepEqual(added.props.status, ["PROCESSING"]);
@@ -191,7 +237,10 @@ test("a material change of a verified owner sends a re-verification link", async
   const mails = await outbox(url);
   assert.equal(mails.length, before + 1, "one new e-mail");
   assert.ok(mails[0].to.includes(newEmail), "to the new address");
-  assert.ok(mails[0].links.some((l) => l.includes("/verify/")), "with a verification link");
+  assert.ok(
+    mails[0].links.some((l) => l.includes("/verify/")),
+    "with a verification link",
+  );
   const contact = await call("one", { command: "StatusContact", contact: handle });
   assert.deepEqual(contact.props.verified, ["0"]);
   assert.deepEqual(contact.props["verification requested"], ["1"]);
@@ -205,9 +254,16 @@ test("the owner answers a transfer through the e-mailed link; opening it changes
   const handle = (await call("one", contactFields(email))).props.contact[0];
   const name = `${unique("tx")}.coop`;
   await call("one", {
-    command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
-    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net",
-    nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
+    command: "AddDomain",
+    domain: name,
+    period: "1",
+    ownercontact0: handle,
+    admincontact0: handle,
+    techcontact0: handle,
+    billingcontact0: handle,
+    nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net",
+    "X-COOP-ELIGIBILITY": "1",
   });
   const verify = (await outbox(url)).find((m) => m.to.includes(email)).links.find((l) => l.includes("/verify/"));
   await fetch(`${verify}/confirm`, { method: "POST", redirect: "manual" });
@@ -237,7 +293,11 @@ test("the owner answers a transfer through the e-mailed link; opening it changes
 });
 
 test("GET on /api/call with flat fields, and a wrong session, answer in the protocol", async () => {
-  const check = await call("one", { command: "CheckDomain", domain: `${unique("free")}.coop` }, { method: "GET", path: "/api/call" });
+  const check = await call(
+    "one",
+    { command: "CheckDomain", domain: `${unique("free")}.coop` },
+    { method: "GET", path: "/api/call" },
+  );
   assert.equal(check.code, 210, check.text);
   const response = await fetch(`${url}/api/call.cgi?s_login=${resellers.one}&s_sessionid=nope&command=StatusAccount`);
   assert.equal(response.status, 200);
@@ -250,11 +310,19 @@ test("two resellers registering one name at the same moment: one gets it, the ot
     two: (await call("two", contactFields(`${unique("race2")}@example.org`))).props.contact[0],
   };
   const name = `${unique("race")}.coop`;
-  const add = (who) => call(who, {
-    command: "AddDomain", domain: name, period: "1", ownercontact0: handles[who],
-    admincontact0: handles[who], techcontact0: handles[who], billingcontact0: handles[who],
-    nameserver0: "ns1.example.net", nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
-  });
+  const add = (who) =>
+    call(who, {
+      command: "AddDomain",
+      domain: name,
+      period: "1",
+      ownercontact0: handles[who],
+      admincontact0: handles[who],
+      techcontact0: handles[who],
+      billingcontact0: handles[who],
+      nameserver0: "ns1.example.net",
+      nameserver1: "ns2.example.net",
+      "X-COOP-ELIGIBILITY": "1",
+    });
   const answers = await Promise.all([add("one"), add("two")]);
   const codes = answers.map((answer) => answer.code).sort();
   assert.deepEqual(codes, [200, 549], answers.map((answer) => answer.text).join("\n"));
@@ -268,22 +336,36 @@ test("a command whose domain changed since it was read is refused with 421 and c
   const handle = (await call("one", contactFields(`${unique("conflict")}@example.org`))).props.contact[0];
   const name = `${unique("conflict")}.coop`;
   const added = await call("one", {
-    command: "AddDomain", domain: name, period: "1", ownercontact0: handle, admincontact0: handle,
-    techcontact0: handle, billingcontact0: handle, nameserver0: "ns1.example.net",
-    nameserver1: "ns2.example.net", "X-COOP-ELIGIBILITY": "1",
+    command: "AddDomain",
+    domain: name,
+    period: "1",
+    ownercontact0: handle,
+    admincontact0: handle,
+    techcontact0: handle,
+    billingcontact0: handle,
+    nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net",
+    "X-COOP-ELIGIBILITY": "1",
   });
   assert.equal(added.code, 200, added.text);
   // Another writer stores the domain between this command's read and its write.
   await worker.d1(`UPDATE domains SET rev = rev + 1 WHERE name = '${name}'`);
   const row = async () => (await worker.d1(`SELECT rev, record FROM domains WHERE name = '${name}'`))[0];
   const before = await row();
-  const modify = { command: "ModifyDomain", domain: name, nameserver0: "ns1.example.org", nameserver1: "ns2.example.org" };
+  const modify = {
+    command: "ModifyDomain",
+    domain: name,
+    nameserver0: "ns1.example.org",
+    nameserver1: "ns2.example.org",
+  };
   const refused = await call("one", modify);
   assert.equal(refused.code, 421, refused.text);
   assert.match(refused.description, /try again/i);
   assert.deepEqual(await row(), before);
   // Once the stored record is the one read, the same command goes through.
-  await worker.d1(`UPDATE domains SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE name = '${name}'`);
+  await worker.d1(
+    `UPDATE domains SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE name = '${name}'`,
+  );
   const retried = await call("one", modify);
   assert.equal(retried.code, 200, retried.text);
   const status = await call("one", { command: "StatusDomain", domain: name });
@@ -293,31 +375,68 @@ test("a command whose domain changed since it was read is refused with 421 and c
 test("garbage in, protocol out: 300 random requests always get HTTP 200 and a well-formed answer", async () => {
   // A seeded generator, so a failure can be replayed.
   let seed = 20261126;
-  const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
-  const pieces = ["command=", "COMMAND=", "s_login=", "s_pw=", "s_sessionid=", "s_command=", "persistent=1",
-    "AddDomain", "StatusDomain", "CheckDomains", "domain=", "DOMAIN0=", "%", "%ZZ", "%C3%28", "%0A", "=",
-    "&", "\u00fc", "xn--", ".coop", "period=99999999999999999999", "NAMESERVER12=", "X-IDN-LANGUAGE=", "\u0000"];
+  const rand = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const pieces = [
+    "command=",
+    "COMMAND=",
+    "s_login=",
+    "s_pw=",
+    "s_sessionid=",
+    "s_command=",
+    "persistent=1",
+    "AddDomain",
+    "StatusDomain",
+    "CheckDomains",
+    "domain=",
+    "DOMAIN0=",
+    "%",
+    "%ZZ",
+    "%C3%28",
+    "%0A",
+    "=",
+    "&",
+    "\u00fc",
+    "xn--",
+    ".coop",
+    "period=99999999999999999999",
+    "NAMESERVER12=",
+    "X-IDN-LANGUAGE=",
+    "\u0000",
+  ];
   // Half the requests carry a live session, so they reach the command handlers.
-  const login = await (await fetch(`${worker.url}/api/call.cgi`, {
-    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: `s_login=${resellers.one}&s_pw=${encodeURIComponent(passwords.one)}&persistent=1`,
-  })).text();
+  const login = await (
+    await fetch(`${worker.url}/api/call.cgi`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `s_login=${resellers.one}&s_pw=${encodeURIComponent(passwords.one)}&persistent=1`,
+    })
+  ).text();
   const session = /property\[sessionid\]\[0\] = (\S+)/.exec(login)?.[1];
   assert.ok(session, login);
   const codes = {};
   for (let i = 0; i < 300; i++) {
     let text = rand(2) === 0 ? `s_login=${resellers.one}&s_sessionid=${session}&` : "";
     const parts = 1 + rand(12);
-    if (rand(2) === 0) text += `command=${["AddDomain", "StatusDomain", "CheckDomains", "ModifyDomain", "TransferDomain", "QueryDomainList", "AddContact", "RenewDomain"][rand(8)]}&`;
-    for (let j = 0; j < parts; j++) text += pieces[rand(pieces.length)] + (rand(3) === 0 ? String.fromCharCode(rand(0x3000)) : "");
+    if (rand(2) === 0)
+      text += `command=${["AddDomain", "StatusDomain", "CheckDomains", "ModifyDomain", "TransferDomain", "QueryDomainList", "AddContact", "RenewDomain"][rand(8)]}&`;
+    for (let j = 0; j < parts; j++)
+      text += pieces[rand(pieces.length)] + (rand(3) === 0 ? String.fromCharCode(rand(0x3000)) : "");
     const usePost = rand(2) === 0;
     const target = `${worker.url}/api/call.cgi${usePost ? "" : `?${text}`}`;
-    const response = await fetch(target, usePost
-      ? { method: "POST", body: text, headers: { "content-type": "application/x-www-form-urlencoded" } }
-      : {});
+    const response = await fetch(
+      target,
+      usePost ? { method: "POST", body: text, headers: { "content-type": "application/x-www-form-urlencoded" } } : {},
+    );
     const body = await response.text();
     assert.equal(response.status, 200, `request ${i}: ${JSON.stringify(text)}`);
-    assert.match(body, /^\[RESPONSE\]\ncode = \d{3}\ndescription = [^\n]*\n(?:[^\n]+\n)*EOF\n$/, `request ${i}: ${JSON.stringify(text)} → ${body}`);
+    assert.match(
+      body,
+      /^\[RESPONSE\]\ncode = \d{3}\ndescription = [^\n]*\n(?:[^\n]+\n)*EOF\n$/,
+      `request ${i}: ${JSON.stringify(text)} → ${body}`,
+    );
     const code = /code = (\d+)/.exec(body)[1];
     codes[code] = (codes[code] ?? 0) + 1;
   }

@@ -14,8 +14,13 @@ const COUNT = 57;
 // Contact i changed i minutes ago: the newest first is Q00, Q01, …
 const handles = Array.from({ length: COUNT }, (_, i) => `Q${String(i).padStart(2, "0")}`);
 await seed(worker, {
-  contacts: handles.map((handle, i) => ({ ...contactRecord({ handle, verification: "pending" }), updated: now - 60 * i })),
-  domains: handles.map((handle) => domainRecord({ label: `queue-${handle.toLowerCase()}`, owner: handle, state: "processing" })),
+  contacts: handles.map((handle, i) => ({
+    ...contactRecord({ handle, verification: "pending" }),
+    updated: now - 60 * i,
+  })),
+  domains: handles.map((handle) =>
+    domainRecord({ label: `queue-${handle.toLowerCase()}`, owner: handle, state: "processing" }),
+  ),
 });
 
 async function queue(query = "") {
@@ -48,7 +53,8 @@ test("the review queue shows 50 contacts a page, newest first, with the total an
 
 test("a decision takes the contact off the queue and the next one moves up", async () => {
   const decided = await session.request(`/staff/contacts/${handles[0]}/decision`, {
-    method: "POST", form: { decision: "approve" },
+    method: "POST",
+    form: { decision: "approve" },
   });
   assert.equal(decided.status, 303);
   const first = await queue();

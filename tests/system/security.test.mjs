@@ -22,8 +22,10 @@ const session = await staffSession(url, staff);
 const count = async (sql) => (await worker.d1(sql))[0].n;
 
 function admin(...args) {
-  return spawnSync("node", [join(ROOT, "scripts", "admin.mjs"), ...args, "--persist-to", worker.state],
-    { cwd: ROOT, encoding: "utf8" });
+  return spawnSync("node", [join(ROOT, "scripts", "admin.mjs"), ...args, "--persist-to", worker.state], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
 }
 
 function createReseller(id) {
@@ -49,7 +51,8 @@ async function status(orderId) {
 /** One reseller API call as form fields; returns { code, description, text }. */
 async function resellerCall(fields, headers = {}) {
   const response = await fetch(`${url}/api/call.cgi`, {
-    method: "POST", body: new URLSearchParams(fields).toString(),
+    method: "POST",
+    body: new URLSearchParams(fields).toString(),
     headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
   });
   assert.equal(response.status, 200);
@@ -65,7 +68,8 @@ async function resellerCall(fields, headers = {}) {
 /** Logs in through the console form from `ip`; returns the HTTP status (303 = logged in). */
 async function consoleLogin(login, password, ip) {
   const response = await fetch(`${url}/staff/login`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { origin: url, "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": ip },
     body: new URLSearchParams({ login, password }).toString(),
   });
@@ -84,8 +88,10 @@ test("an old order id never reads or acts on a later registration of the same na
   assert.ok(before.owner_handle);
 
   // Staff delete it (within the add grace period the name is free at once), with a note.
-  const deleted = await session.request(`/staff/domains/${domain}/delete`,
-    { method: "POST", form: { confirm: "yes", note: "fraud report from a member" } });
+  const deleted = await session.request(`/staff/domains/${domain}/delete`, {
+    method: "POST",
+    form: { confirm: "yes", note: "fraud report from a member" },
+  });
   assert.equal(deleted.status, 303, await deleted.text());
   assert.equal(await count(`SELECT COUNT(*) AS n FROM domains WHERE name = '${domain}'`), 0);
 
@@ -99,11 +105,14 @@ test("an old order id never reads or acts on a later registration of the same na
   assert.notEqual(current.owner_handle, before.owner_handle);
 
   // Each registration has its own ROID, on the domain row; each order is bound to its own.
-  const [row] = await worker.d1(`SELECT roid, json_extract(record, '$.roid') AS record_roid FROM domains WHERE name = '${domain}'`);
+  const [row] = await worker.d1(
+    `SELECT roid, json_extract(record, '$.roid') AS record_roid FROM domains WHERE name = '${domain}'`,
+  );
   assert.match(row.roid, /^D[0-9A-F]{20}-COOP$/);
   assert.equal(row.record_roid, row.roid, "the column is the record's ROID");
-  const orders = Object.fromEntries((await worker.d1(`SELECT id, roid FROM orders WHERE domain = '${domain}'`))
-    .map((o) => [o.id, o.roid]));
+  const orders = Object.fromEntries(
+    (await worker.d1(`SELECT id, roid FROM orders WHERE domain = '${domain}'`)).map((o) => [o.id, o.roid]),
+  );
   assert.equal(orders[orderB], row.roid);
   assert.match(orders[orderA], /^D[0-9A-F]{20}-COOP$/);
   assert.notEqual(orders[orderA], row.roid, "a re-registration gets a new ROID");
@@ -119,7 +128,10 @@ test("an old order id never reads or acts on a later registration of the same na
   assert.ok(!staleText.includes(current.owner_handle), staleText);
   assert.ok(!staleText.includes(current.verification.email_masked), staleText);
   assert.equal(stale.history.filter((event) => event.from === "FREE").length, 1, "only its own registration");
-  assert.ok(stale.history.some((event) => event.to === "FREE"), "its own end is shown");
+  assert.ok(
+    stale.history.some((event) => event.to === "FREE"),
+    "its own end is shown",
+  );
 
   // Public history: the registry, never the staff login, its note or the client's address.
   const deletion = stale.history.find((event) => event.to === "FREE");
@@ -131,7 +143,9 @@ test("an old order id never reads or acts on a later registration of the same na
   assert.ok(!staleText.includes("203.0.113.77"), staleText);
   assert.ok(stale.history.some((event) => /eligibility certified: cooperative_under_local_law/.test(event.reason)));
   // Staff still see who, why, and from where.
-  const [noted] = await worker.d1(`SELECT actor, note FROM events WHERE object = 'domain:${domain}' AND to_state = 'FREE'`);
+  const [noted] = await worker.d1(
+    `SELECT actor, note FROM events WHERE object = 'domain:${domain}' AND to_state = 'FREE'`,
+  );
   assert.deepEqual(noted, { actor: "staff:warden", note: "fraud report from a member" });
   const page = await (await session.request(`/staff/domains/${domain}`)).text();
   assert.ok(page.includes("fraud report from a member"), "the note in the console");
@@ -163,23 +177,32 @@ test("the callback accepts one spelling of a signature; the variants cannot repl
   const { port } = new URL(url);
 
   // Raw HTTP, so header values carry bytes fetch would refuse (\x0b, \x0c, 0x85).
-  const send = (signatureBytes) => new Promise((resolve, reject) => {
-    const socket = connect(Number(port), "127.0.0.1");
-    const head = Buffer.concat([
-      Buffer.from(`POST /api/v1/callbacks/verification HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n` +
-        `X-Coopreg-Timestamp: ${timestamp}\r\nX-Coopreg-Signature: `, "latin1"),
-      signatureBytes, Buffer.from(`\r\n\r\n${body}`, "utf8"),
-    ]);
-    let answer = "";
-    socket.on("data", (chunk) => { answer += chunk.toString("utf8"); });
-    socket.on("error", reject);
-    socket.on("close", () => resolve({
-      status: Number(/^HTTP\/1\.1 (\d+)/.exec(answer)?.[1]),
-      code: /"code":"([a-z_]+)"/.exec(answer)?.[1],
-    }));
-    socket.write(head);
-  });
+  const send = (signatureBytes) =>
+    new Promise((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1");
+      const head = Buffer.concat([
+        Buffer.from(
+          `POST /api/v1/callbacks/verification HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n` +
+            `X-Coopreg-Timestamp: ${timestamp}\r\nX-Coopreg-Signature: `,
+          "latin1",
+        ),
+        signatureBytes,
+        Buffer.from(`\r\n\r\n${body}`, "utf8"),
+      ]);
+      let answer = "";
+      socket.on("data", (chunk) => {
+        answer += chunk.toString("utf8");
+      });
+      socket.on("error", reject);
+      socket.on("close", () =>
+        resolve({
+          status: Number(/^HTTP\/1\.1 (\d+)/.exec(answer)?.[1]),
+          code: /"code":"([a-z_]+)"/.exec(answer)?.[1],
+        }),
+      );
+      socket.write(head);
+    });
   const latin1 = (text) => Buffer.from(text, "latin1");
 
   // Upper case is another spelling of the same MAC: refused before it could be recorded.
@@ -204,7 +227,10 @@ test("the callback accepts one spelling of a signature; the variants cannot repl
   }
   // One replay record, keyed on the MAC itself.
   const nonces = await worker.d1("SELECT signature FROM callback_nonces");
-  assert.deepEqual(nonces.map((nonce) => nonce.signature), [signature]);
+  assert.deepEqual(
+    nonces.map((nonce) => nonce.signature),
+    [signature],
+  );
 });
 
 /** Whether a raw HTTP/1.1 answer has arrived whole (Content-Length or chunked). */
@@ -224,11 +250,18 @@ function complete(answer) {
  * byte of an answer and returns once the answer is complete or the connection ends. Returns { sent, answer, ended }: how much was handed over before the server answered
  * or closed, the answer's text, and how the connection ended.
  */
-function streamChunked(path, { total, chunk = 64 * 1024, contentType = "application/x-www-form-urlencoded", headers = {} }) {
+function streamChunked(
+  path,
+  { total, chunk = 64 * 1024, contentType = "application/x-www-form-urlencoded", headers = {} },
+) {
   const { port } = new URL(url);
   return new Promise((resolve) => {
     const socket = connect(Number(port), "127.0.0.1");
-    const piece = Buffer.concat([Buffer.from(`${chunk.toString(16)}\r\n`), Buffer.alloc(chunk, "a"), Buffer.from("\r\n")]);
+    const piece = Buffer.concat([
+      Buffer.from(`${chunk.toString(16)}\r\n`),
+      Buffer.alloc(chunk, "a"),
+      Buffer.from("\r\n"),
+    ]);
     let sent = 0;
     let answer = "";
     let finished = false;
@@ -248,13 +281,20 @@ function streamChunked(path, { total, chunk = 64 * 1024, contentType = "applicat
     const pump = () => {
       while (!finished && answer === "" && sent < total) {
         sent += chunk;
-        if (!socket.write(piece)) { socket.once("drain", pump); return; }
+        if (!socket.write(piece)) {
+          socket.once("drain", pump);
+          return;
+        }
       }
       if (!finished && answer === "" && sent >= total) socket.write("0\r\n\r\n");
     };
-    const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
-    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: ${contentType}\r\n${extra}` +
-      "Transfer-Encoding: chunked\r\n\r\n");
+    const extra = Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join("");
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: ${contentType}\r\n${extra}` +
+        "Transfer-Encoding: chunked\r\n\r\n",
+    );
     pump();
   });
 }
@@ -266,8 +306,13 @@ test("a chunked oversized body is refused without being read whole", async () =>
   // whole body was read into a 503 or a reset, so the answers are asserted below on bodies only
   // a little too large (read to their end and dropped).
   const total = 100 * 1024 * 1024;
-  const limits = { "/api/call.cgi": 64 * 1024, "/api/v1/orders": 64 * 1024, "/register": 64 * 1024,
-    "/api/v1/callbacks/verification": 16 * 1024, "/staff/login": 8 * 1024 };
+  const limits = {
+    "/api/call.cgi": 64 * 1024,
+    "/api/v1/orders": 64 * 1024,
+    "/register": 64 * 1024,
+    "/api/v1/callbacks/verification": 16 * 1024,
+    "/staff/login": 8 * 1024,
+  };
   for (const [path, limit] of Object.entries(limits)) {
     const stopped = await streamChunked(path, { total, headers: { origin: url } });
     assert.ok(stopped.sent < total / 4, `${path}: the connection ended after ${stopped.sent} of ${total} bytes`);
@@ -275,8 +320,10 @@ test("a chunked oversized body is refused without being read whole", async () =>
     assert.equal(read.last_refused, true, `${path}: ${JSON.stringify(read)}`);
     // The limit, plus at most 256 KiB read past it and dropped (worker/src/body.rs DRAIN_MAX)
     // and the chunk in flight.
-    assert.ok(read.last_read_bytes > limit && read.last_read_bytes <= limit + 256 * 1024 + 2 * 64 * 1024,
-      `${path}: read ${read.last_read_bytes} bytes for a limit of ${limit}`);
+    assert.ok(
+      read.last_read_bytes > limit && read.last_read_bytes <= limit + 256 * 1024 + 2 * 64 * 1024,
+      `${path}: read ${read.last_read_bytes} bytes for a limit of ${limit}`,
+    );
   }
   // The reseller API's answer to an oversized chunked body: its 505 in its own grammar.
   const reseller = await streamChunked("/api/call.cgi", { total: 80 * 1024, chunk: 16 * 1024 });
@@ -284,7 +331,11 @@ test("a chunked oversized body is refused without being read whole", async () =>
   assert.match(reseller.answer, /^code = 505$/m);
   assert.match(reseller.answer, /at most 65536 bytes/);
   // A chunked body just over the limit, sent whole: 413 with the core's error.
-  const over = await streamChunked("/api/v1/orders", { total: 80 * 1024, chunk: 16 * 1024, contentType: "application/json" });
+  const over = await streamChunked("/api/v1/orders", {
+    total: 80 * 1024,
+    chunk: 16 * 1024,
+    contentType: "application/json",
+  });
   assert.match(over.answer, /^HTTP\/1\.1 413 /, JSON.stringify(over));
   assert.match(over.answer, /"code":"body_too_large"/);
   // A small chunked body is still read whole.
@@ -300,7 +351,10 @@ test("a password reset ends the account's sessions; cron prunes expired ones", a
   assert.equal(started.code, 200, started.text);
   const sessionId = started.property("sessionid");
   assert.ok(sessionId, started.text);
-  assert.equal((await resellerCall({ s_login: resellerId, s_sessionid: sessionId, command: "StatusAccount" })).code, 200);
+  assert.equal(
+    (await resellerCall({ s_login: resellerId, s_sessionid: sessionId, command: "StatusAccount" })).code,
+    200,
+  );
 
   const staffMember = createStaff(worker, `resetstaff${process.pid}`, "Reset Staff");
   const staffSessionBefore = await staffSession(url, staffMember);
@@ -314,14 +368,19 @@ test("a password reset ends the account's sessions; cron prunes expired ones", a
   const staffAfter = await staffSessionBefore.request("/staff/");
   assert.equal(staffAfter.status, 303, "the old console session is over");
   assert.equal(staffAfter.headers.get("location"), "/staff/login");
-  assert.equal(await count(`SELECT COUNT(*) AS n FROM sessions WHERE account_id IN ('${resellerId}', '${staffMember.id}')`), 0);
+  assert.equal(
+    await count(`SELECT COUNT(*) AS n FROM sessions WHERE account_id IN ('${resellerId}', '${staffMember.id}')`),
+    0,
+  );
 
   // Expired sessions are pruned by cron; live ones stay.
-  await worker.d1("INSERT INTO sessions (id_hash, kind, account_id, created_at, expires_at) VALUES ('expired-test', 'staff', 'warden', 1, 2)");
+  await worker.d1(
+    "INSERT INTO sessions (id_hash, kind, account_id, created_at, expires_at) VALUES ('expired-test', 'staff', 'warden', 1, 2)",
+  );
   assert.equal(await count("SELECT COUNT(*) AS n FROM sessions WHERE id_hash = 'expired-test'"), 1);
   await runCron(url);
   assert.equal(await count("SELECT COUNT(*) AS n FROM sessions WHERE id_hash = 'expired-test'"), 0);
-  assert.ok(await count("SELECT COUNT(*) AS n FROM sessions WHERE account_id = 'warden'") >= 1, "live sessions stay");
+  assert.ok((await count("SELECT COUNT(*) AS n FROM sessions WHERE account_id = 'warden'")) >= 1, "live sessions stay");
   assert.equal((await session.request("/staff/")).status, 200);
 });
 
@@ -331,12 +390,18 @@ test("a login runs the same PBKDF2 work for an unknown account as for a known on
   const cases = [
     ["unknown staff login", () => consoleLogin(`nobody-${process.pid}`, "guess", ip)],
     ["known staff login, wrong password", () => consoleLogin(staff.id, "guess", ip)],
-    ["unknown reseller login", () => resellerCall({ s_login: `nobody-${process.pid}`, s_pw: "guess", command: "StatusAccount" })],
-    ["known reseller login, wrong password", async () => {
-      const id = `known-${process.pid}`;
-      createReseller(id);
-      return resellerCall({ s_login: id, s_pw: "guess", command: "StatusAccount" });
-    }],
+    [
+      "unknown reseller login",
+      () => resellerCall({ s_login: `nobody-${process.pid}`, s_pw: "guess", command: "StatusAccount" }),
+    ],
+    [
+      "known reseller login, wrong password",
+      async () => {
+        const id = `known-${process.pid}`;
+        createReseller(id);
+        return resellerCall({ s_login: id, s_pw: "guess", command: "StatusAccount" });
+      },
+    ],
   ];
   const work = {};
   for (const [name, attempt] of cases) {
@@ -365,9 +430,15 @@ test("failed logins throttle that client for that account only; others still log
   assert.match(throttled.text, /failed logins/);
   // The staff member, from anywhere else, is not locked out (console and staff API).
   assert.equal((await consoleLogin(guarded.id, guarded.password, "203.0.113.10")).status, 303);
-  const basic = { authorization: `Basic ${Buffer.from(`${guarded.id}:${guarded.password}`).toString("base64")}`,
-    "cf-connecting-ip": "203.0.113.11" };
-  const viaApi = await api(url, "/api/v1/staff/contacts/W-NONE/decision", { method: "POST", body: { decision: "approve" }, headers: basic });
+  const basic = {
+    authorization: `Basic ${Buffer.from(`${guarded.id}:${guarded.password}`).toString("base64")}`,
+    "cf-connecting-ip": "203.0.113.11",
+  };
+  const viaApi = await api(url, "/api/v1/staff/contacts/W-NONE/decision", {
+    method: "POST",
+    body: { decision: "approve" },
+    headers: basic,
+  });
   assert.equal(viaApi.status, 404, viaApi.text);
   // Another account from the failing client is not throttled either.
   assert.equal((await consoleLogin(staff.id, staff.password, attacker)).status, 303);
@@ -383,12 +454,27 @@ test("failed logins throttle that client for that account only; others still log
   const id = `throttled-${process.pid}`;
   const password = createReseller(id);
   for (let i = 0; i < 5; i++) {
-    assert.equal((await resellerCall({ s_login: id, s_pw: "wrong", command: "StatusAccount" }, { "cf-connecting-ip": attacker })).code, 530);
+    assert.equal(
+      (await resellerCall({ s_login: id, s_pw: "wrong", command: "StatusAccount" }, { "cf-connecting-ip": attacker }))
+        .code,
+      530,
+    );
   }
-  const refused = await resellerCall({ s_login: id, s_pw: password, command: "StatusAccount" }, { "cf-connecting-ip": attacker });
+  const refused = await resellerCall(
+    { s_login: id, s_pw: password, command: "StatusAccount" },
+    { "cf-connecting-ip": attacker },
+  );
   assert.equal(refused.code, 421, refused.text);
   assert.match(refused.description, /failed logins/);
-  assert.equal((await resellerCall({ s_login: id, s_pw: password, command: "StatusAccount" }, { "cf-connecting-ip": "203.0.113.12" })).code, 200);
+  assert.equal(
+    (
+      await resellerCall(
+        { s_login: id, s_pw: password, command: "StatusAccount" },
+        { "cf-connecting-ip": "203.0.113.12" },
+      )
+    ).code,
+    200,
+  );
 });
 
 test("the staff decision API takes only JSON and refuses a foreign Origin", async () => {
@@ -398,29 +484,46 @@ test("the staff decision API takes only JSON and refuses a foreign Origin", asyn
   const path = `/api/v1/staff/contacts/${handle}/decision`;
   // What a cross-site form can send with cached Basic credentials.
   for (const contentType of ["text/plain", "application/x-www-form-urlencoded"]) {
-    const refused = await api(url, path, { method: "POST", body: JSON.stringify({ decision: "reject" }),
-      headers: { ...auth, "content-type": contentType, origin: "https://evil.example" } });
+    const refused = await api(url, path, {
+      method: "POST",
+      body: JSON.stringify({ decision: "reject" }),
+      headers: { ...auth, "content-type": contentType, origin: "https://evil.example" },
+    });
     assert.equal(refused.status, 415, refused.text);
     assert.equal(refused.body.errors[0].code, "unsupported_media_type");
     assert.equal(refused.body.errors[0].field, "Content-Type");
   }
-  const noOrigin = await api(url, path, { method: "POST", body: JSON.stringify({ decision: "reject" }),
-    headers: { ...auth, "content-type": "text/plain" } });
+  const noOrigin = await api(url, path, {
+    method: "POST",
+    body: JSON.stringify({ decision: "reject" }),
+    headers: { ...auth, "content-type": "text/plain" },
+  });
   assert.equal(noOrigin.status, 415);
-  const foreign = await api(url, path, { method: "POST", body: { decision: "reject" },
-    headers: { ...auth, origin: "https://evil.example" } });
+  const foreign = await api(url, path, {
+    method: "POST",
+    body: { decision: "reject" },
+    headers: { ...auth, origin: "https://evil.example" },
+  });
   assert.equal(foreign.status, 403, foreign.text);
   assert.equal(foreign.body.errors[0].code, "cross_origin");
   assert.match(foreign.body.errors[0].message, /another site/);
   assert.equal((await status(created.body.order_id)).status, "PROCESSING", "nothing was decided");
   // JSON from a program (no Origin) or from the registry's own origin is served.
-  const own = await api(url, path, { method: "POST", body: { decision: "approve" }, headers: { ...auth, origin: url } });
+  const own = await api(url, path, {
+    method: "POST",
+    body: { decision: "approve" },
+    headers: { ...auth, origin: url },
+  });
   assert.equal(own.status, 200, own.text);
   assert.equal((await status(created.body.order_id)).status, "ACTIVE");
 });
 
 test("reserved account ids such as web are refused by the admin script", async () => {
-  for (const [command, id] of [["create-reseller", "web"], ["create-staff", "registry"], ["create-reseller", "system"]]) {
+  for (const [command, id] of [
+    ["create-reseller", "web"],
+    ["create-staff", "registry"],
+    ["create-reseller", "system"],
+  ]) {
     const run = admin(command, "--id", id, "--name", "Impostor");
     assert.notEqual(run.status, 0, `${command} ${id}`);
     assert.match(run.stderr, /reserved/, `${command} ${id}`);
@@ -431,7 +534,9 @@ test("reserved account ids such as web are refused by the admin script", async (
   assert.equal(admin("create-reseller", "--id", `web${process.pid}`, "--name", "Web Two").status, 0);
   // A `web` account stored before the rule can never log in.
   const { hashPassword } = await import("../../scripts/admin.mjs");
-  await worker.d1(`INSERT INTO resellers (id, name, password_hash, created_at) VALUES ('web', 'Stored before', '${hashPassword("known-password-1")}', 1)`);
+  await worker.d1(
+    `INSERT INTO resellers (id, name, password_hash, created_at) VALUES ('web', 'Stored before', '${hashPassword("known-password-1")}', 1)`,
+  );
   const login = await resellerCall({ s_login: "web", s_pw: "known-password-1", command: "StartSession" });
   assert.equal(login.code, 530, login.text);
 });
@@ -456,9 +561,18 @@ test("invisible characters in contact fields are refused on the JSON and the res
   for (const [name, character] of Object.entries(invisible)) {
     const email = uniqueEmail("invisible-reseller");
     const answer = await resellerCall({
-      s_login: id, s_pw: password, command: "AddContact", firstname: "Anna", lastname: "Berg",
-      organization: `Example${character} eG`, street0: "Weg 1", city: "Berlin", zip: "10115", country: "DE",
-      phone: "+49.301234567", email,
+      s_login: id,
+      s_pw: password,
+      command: "AddContact",
+      firstname: "Anna",
+      lastname: "Berg",
+      organization: `Example${character} eG`,
+      street0: "Weg 1",
+      city: "Berlin",
+      zip: "10115",
+      country: "DE",
+      phone: "+49.301234567",
+      email,
     });
     assert.equal(answer.code, 505, `${name}: ${answer.text}`);
     assert.match(answer.description, /ORGANIZATION/i, name);
@@ -490,10 +604,20 @@ test("the deposit stays byte-exact; staff get a spreadsheet-safe export", async 
   assert.ok(safe.includes("'@SUM(1+1)"));
   assert.ok(safe.includes("'+44.1612345678"), "a phone number is not a formula either");
   // No field of the safe copy starts a formula; the records and sections are the same.
-  const fieldStarts = (text) => text.split("\r\n").filter((line) => !line.startsWith("#"))
-    .flatMap((line) => line.split(",")).map((field) => field.replace(/^"/, "").charAt(0));
-  assert.ok(fieldStarts(depositText).some((start) => "=+-@".includes(start) && start !== ""), "the deposit has formula starts");
-  assert.deepEqual(fieldStarts(safe).filter((start) => start !== "" && "=+-@".includes(start)), []);
+  const fieldStarts = (text) =>
+    text
+      .split("\r\n")
+      .filter((line) => !line.startsWith("#"))
+      .flatMap((line) => line.split(","))
+      .map((field) => field.replace(/^"/, "").charAt(0));
+  assert.ok(
+    fieldStarts(depositText).some((start) => "=+-@".includes(start) && start !== ""),
+    "the deposit has formula starts",
+  );
+  assert.deepEqual(
+    fieldStarts(safe).filter((start) => start !== "" && "=+-@".includes(start)),
+    [],
+  );
   const sections = (text) => text.split("\r\n").filter((line) => line.startsWith("#"));
   assert.deepEqual(sections(safe), sections(depositText));
   assert.equal(safe.split("\r\n").length, depositText.split("\r\n").length);
