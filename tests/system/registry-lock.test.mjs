@@ -7,7 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { startWorker, outbox, api, ROOT } from "../harness.mjs";
+import { startWorker, outbox, api, advanceDays, ROOT } from "../harness.mjs";
+import { staffSession } from "../registry_fixtures.mjs";
 
 const worker = await startWorker();
 const url = worker.url;
@@ -154,4 +155,51 @@ test("a reseller-set AUTH that another domain has is refused with 541, naming no
   const stored = worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`)[0].auth_index;
   assert.match(stored, /^[0-9a-f]{64}$/, "a keyed hash is stored");
   assert.ok(!JSON.stringify(worker.d1(`SELECT * FROM domains WHERE name = '${first}'`)).includes(code), "never the code");
+});
+
+test("the console sets and clears the lock; the domain page shows it and the history", async () => {
+  const name = await activeDomain();
+  const console = await staffSession(url, { id: "locksmith", password: staff.password });
+  const before = await (await console.request(`/staff/domains/${name}`)).text();
+  assert.match(before, /Set serverDeleteProhibited/);
+  const set = await console.request(`/staff/domains/${name}/set-serverDeleteProhibited`, {
+    method: "POST", form: { note: "court order 17" },
+  });
+  assert.equal(set.status, 303, await set.text());
+  const page = await (await console.request(`/staff/domains/${name}`)).text();
+  assert.match(page, /<code>[^<]*serverDeleteProhibited[^<]*<\/code>/, "EPP status shown");
+  assert.match(page, /Clear serverDeleteProhibited/);
+  assert.match(page, /registry lock: set serverDeleteProhibited/);
+  assert.match(page, /court order 17/);
+  assert.equal((await call("one", { command: "DeleteDomain", domain: name })).code, 552);
+  const foreign = await console.request(`/staff/domains/${name}/clear-serverDeleteProhibited`, {
+    method: "POST", form: { note: "" }, headers: { origin: "https://evil.example" },
+  });
+  assert.notEqual(foreign.status, 303, "a cross-site form changes nothing");
+  assert.equal((await call("one", { command: "DeleteDomain", domain: name })).code, 552);
+  const clear = await console.request(`/staff/domains/${name}/clear-serverDeleteProhibited`, {
+    method: "POST", form: { note: "" },
+  });
+  assert.equal(clear.status, 303);
+  assert.equal((await call("one", { command: "DeleteDomain", domain: name })).code, 200);
+});
+
+// Last: it moves the worker's clock a year on.
+test("a transfer completed in the auto-renew grace moves the expiry one year in total", async () => {
+  const name = await activeDomain();
+  const status = await call("one", { command: "StatusDomain", domain: name });
+  const expiry = new Date(status.props["registration expiration date"][0].replace(" ", "T") + "Z");
+  await advanceDays(url, 366);
+  const renewed = await call("one", { command: "StatusDomain", domain: name });
+  assert.ok(renewed.props["rgp status"]?.includes("autoRenewPeriod"), renewed.text);
+  const auth = renewed.props.auth[0];
+  assert.equal((await call("two", { command: "TransferDomain", domain: name, auth })).code, 200);
+  const approved = await call("one", { command: "TransferDomain", domain: name, action: "APPROVE" });
+  assert.equal(approved.code, 200, approved.text);
+  const after = await call("two", { command: "StatusDomain", domain: name });
+  assert.deepEqual(after.props.registrar, [resellers.two]);
+  const moved = new Date(after.props["registration expiration date"][0].replace(" ", "T") + "Z");
+  const plusOne = new Date(expiry);
+  plusOne.setUTCFullYear(plusOne.getUTCFullYear() + 1);
+  assert.equal(moved.toISOString(), plusOne.toISOString(), "one year after the expiry before the auto-renewal");
 });
