@@ -157,6 +157,23 @@ test("a reseller-set AUTH that another domain has is refused with 541, naming no
   assert.ok(!JSON.stringify(worker.d1(`SELECT * FROM domains WHERE name = '${first}'`)).includes(code), "never the code");
 });
 
+test("cron gives domains stored before migration 0010 their auth index; then the rule holds for them", async () => {
+  const first = await activeDomain();
+  const second = await activeDomain();
+  const code = `Legacy-${Math.floor(Math.random() * 1e9)}`;
+  assert.equal((await call("one", { command: "ModifyDomain", domain: first, auth: code })).code, 200);
+  // As a row written before the migration: no index (the next revision, as any write).
+  worker.d1(`UPDATE domains SET auth_index = NULL, rev = rev + 1, record = json_set(record, '$.revision', rev + 1) WHERE name = '${first}'`);
+  assert.equal(worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`)[0].auth_index, null);
+  assert.equal((await call("one", { command: "ModifyDomain", domain: second, auth: code })).code, 200,
+    "without the index the code is not found");
+  assert.equal((await call("one", { command: "ModifyDomain", domain: second, auth: `${code}-b` })).code, 200);
+  await fetch(`${url}/__scheduled?cron=*/5+*+*+*+*`);
+  assert.match(worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`)[0].auth_index, /^[0-9a-f]{64}$/);
+  assert.equal((await call("one", { command: "ModifyDomain", domain: second, auth: code })).code, 541);
+  assert.equal((await call("one", { command: "StatusDomain", domain: first })).props.auth[0], code, "the record is unchanged");
+});
+
 test("the console sets and clears the lock; the domain page shows it and the history", async () => {
   const name = await activeDomain();
   const console = await staffSession(url, { id: "locksmith", password: staff.password });

@@ -221,6 +221,16 @@ pub async fn due_domains(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Do
     .await
 }
 
+/// Domains stored before their auth code had a lookup index (migration 0010), for cron to
+/// write again with it.
+pub async fn domains_without_auth_index(db: &D1Database, limit: u32) -> Result<Vec<DomainRecord>> {
+    records(
+        db.prepare("SELECT record FROM domains WHERE auth_index IS NULL LIMIT ?1")
+            .bind(&[limit.into()])?,
+    )
+    .await
+}
+
 const CONTACT_INSERT: &str =
     "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record, rev, email_key)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
