@@ -103,7 +103,7 @@ test("staff lock: each server status refuses its reseller commands with 552 unti
   assert.equal((await call("one", { command: "StatusDomain", domain: name })).props.status[0], "ACTIVE",
     "nothing changed");
 
-  const history = worker.d1(`SELECT actor, reason, note FROM events WHERE object = 'domain:${name}' AND reason LIKE 'registry lock:%' ORDER BY id`);
+  const history = await worker.d1(`SELECT actor, reason, note FROM events WHERE object = 'domain:${name}' AND reason LIKE 'registry lock:%' ORDER BY id`);
   assert.equal(history.length, 1, JSON.stringify(history));
   assert.equal(history[0].actor, "staff:locksmith");
   assert.equal(history[0].note, "dispute");
@@ -152,9 +152,9 @@ test("a reseller-set AUTH that another domain has is refused with 541, naming no
   assert.notEqual((await call("one", { command: "StatusDomain", domain: second })).props.auth[0], code);
   assert.equal((await call("one", { command: "ModifyDomain", domain: first, auth: code })).code, 200,
     "its own current code is no conflict");
-  const stored = worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`)[0].auth_index;
+  const stored = (await worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`))[0].auth_index;
   assert.match(stored, /^[0-9a-f]{64}$/, "a keyed hash is stored");
-  assert.ok(!JSON.stringify(worker.d1(`SELECT * FROM domains WHERE name = '${first}'`)).includes(code), "never the code");
+  assert.ok(!JSON.stringify(await worker.d1(`SELECT * FROM domains WHERE name = '${first}'`)).includes(code), "never the code");
 });
 
 test("cron gives domains stored before migration 0010 their auth index; then the rule holds for them", async () => {
@@ -163,13 +163,13 @@ test("cron gives domains stored before migration 0010 their auth index; then the
   const code = `Legacy-${Math.floor(Math.random() * 1e9)}`;
   assert.equal((await call("one", { command: "ModifyDomain", domain: first, auth: code })).code, 200);
   // As a row written before the migration: no index (the next revision, as any write).
-  worker.d1(`UPDATE domains SET auth_index = NULL, rev = rev + 1, record = json_set(record, '$.revision', rev + 1) WHERE name = '${first}'`);
-  assert.equal(worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`)[0].auth_index, null);
+  await worker.d1(`UPDATE domains SET auth_index = NULL, rev = rev + 1, record = json_set(record, '$.revision', rev + 1) WHERE name = '${first}'`);
+  assert.equal((await worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`))[0].auth_index, null);
   assert.equal((await call("one", { command: "ModifyDomain", domain: second, auth: code })).code, 200,
     "without the index the code is not found");
   assert.equal((await call("one", { command: "ModifyDomain", domain: second, auth: `${code}-b` })).code, 200);
   await fetch(`${url}/__scheduled?cron=*/5+*+*+*+*`);
-  assert.match(worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`)[0].auth_index, /^[0-9a-f]{64}$/);
+  assert.match((await worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`))[0].auth_index, /^[0-9a-f]{64}$/);
   assert.equal((await call("one", { command: "ModifyDomain", domain: second, auth: code })).code, 541);
   assert.equal((await call("one", { command: "StatusDomain", domain: first })).props.auth[0], code, "the record is unchanged");
 });
