@@ -8,6 +8,7 @@
 #   scripts/bench.sh reseller   reseller API vs the trivial route (issue 6)
 #   scripts/bench.sh dns        confirm-to-resolvable with PowerDNS, 10k-domain reconciliation (issue 12)
 #   scripts/bench.sh rdap       RDAP domain lookups vs the calibration's bare D1 read (issue 13)
+#   scripts/bench.sh d1         the test harness's in-process D1 helper vs wrangler d1 execute (issue 16)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -123,6 +124,7 @@ case "$what" in
   reseller) scripts/bench-reseller.sh ;;
   dns) scripts/setup.sh >/dev/null && scripts/build.sh && echo "machine: $(bench_machine)" &&
     node tests/bench/dns.mjs "${DNS_ORDERS:-100}" "${DNS_DOMAINS:-10000}" ;;
+  d1) scripts/build.sh && node tests/bench/d1_helper.mjs ;;
   all)
     scripts/bench-validation.sh
     cargo run -q --release -p coopreg-shared --example bench_registry
@@ -130,5 +132,5 @@ case "$what" in
     [ -x scripts/bench-reseller.sh ] && scripts/bench-reseller.sh
     ( bench_rdap )
     ;;
-  *) echo "usage: scripts/bench.sh [all|http|validation|registry|reseller|dns|rdap]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh [all|http|validation|registry|reseller|dns|rdap|d1]" >&2; exit 2 ;;
 esac

@@ -15,6 +15,8 @@ want_test=0
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
+# rust-toolchain.toml pins the release, its wasm32 target, rustfmt and clippy; rustup installs
+# that toolchain on first use if it is missing (the check below then finds the target).
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown

@@ -12,10 +12,13 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "setup"
 scripts/setup.sh --test
 
-step "format and lints (native and wasm32)"
+step "format and lints (Rust native and wasm32, JavaScript and CSS)"
 cargo fmt --all -- --check
-cargo clippy --quiet --workspace --all-targets -- -D warnings
-cargo clippy --quiet -p coopreg-worker -p coopreg-web-ui --target wasm32-unknown-unknown --features coopreg-worker/dev-tools -- -D warnings
+# --locked: Cargo.lock is committed and must already say what the manifests ask for.
+cargo clippy --locked --quiet --workspace --all-targets -- -D warnings
+cargo clippy --locked --quiet -p coopreg-worker -p coopreg-web-ui --target wasm32-unknown-unknown --features coopreg-worker/dev-tools -- -D warnings
+# Biome (biome.json): lint of the JavaScript and CSS, formatting of the JavaScript.
+node_modules/.bin/biome ci --error-on-warnings
 
 step "Rust tests"
 cargo test --quiet --workspace

@@ -2,18 +2,18 @@
 // file, on a free port with a fresh database, and always stops it: on `after`, on process
 // exit and on signals, also when a test fails.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after } from "node:test";
 import { Agent, setGlobalDispatcher } from "undici";
+import { Miniflare } from "miniflare";
 import { deriveConfig, LENIENT_VARS } from "../scripts/derive-config.mjs";
 
-// The synchronous `d1()` helper blocks Node's event loop for a second or two; a kept-alive
-// socket the server closed meanwhile would then be reused and fail ("fetch failed"). Tests
-// therefore use one connection per request.
+// Tests use one connection per request: a kept-alive socket that the server closed while a
+// test was busy elsewhere would otherwise be reused and fail ("fetch failed").
 setGlobalDispatcher(new Agent({ pipelining: 0 }));
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -54,7 +54,8 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 
 /**
  * Starts a worker and registers its stop with `after`. Returns
- * { url, stop, d1(sql) → rows, log() → text }.
+ * { url, stop, d1(sql, params) → Promise<rows>, d1Batch(statements) → Promise<rows[]>,
+ *   log() → text, state }.
  * Needs `scripts/build.sh` to have run (the test command does it).
  *
  * Limits (issue 11): by default the burst limits of `[[ratelimits]]` and the quotas of
@@ -102,9 +103,11 @@ export async function startWorker({ vars = {}, config, state: reuseState, rateLi
     }
   });
 
+  let closeD1 = async () => {};
   const stop = async ({ keepState = false } = {}) => {
     if (!running.has(child)) return;
     running.delete(child);
+    await closeD1();
     const exited = new Promise((resolve) => child.once("exit", resolve));
     try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
@@ -126,22 +129,66 @@ export async function startWorker({ vars = {}, config, state: reuseState, rateLi
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
-  // A second process on the local database: `wrangler d1 execute` can meet SQLITE_BUSY while
-  // the worker writes, so it is tried again a few times with growing pauses.
-  const d1 = (sql) => {
+  const { d1, d1Batch, close } = localD1(state, derived ?? (config ? join(ROOT, config) : join(ROOT, "wrangler.toml")));
+  closeD1 = close;
+  return { url, stop, d1, d1Batch, log: () => output, state, dns };
+}
+
+/**
+ * The worker's local D1, read and written in-process through Miniflare (the library under
+ * `wrangler dev` and `wrangler d1 execute`), opened on first use on the same persisted state
+ * and kept open until the worker stops: one workerd for the test file instead of one
+ * `wrangler d1 execute` process a query.
+ * - `d1(sql, params = [])` → the rows of one statement (`?` placeholders bound to `params`).
+ * - `d1Batch([sql | [sql, params], ...])` → the rows of each, in one transaction.
+ * Rows look as `wrangler d1 execute --json` printed them (a BLOB as "[1, 2, 3]").
+ * The worker writes to the same SQLite file from its own process, so a statement that meets
+ * SQLITE_BUSY is tried again a few times with growing pauses. Miniflare's D1 answers that
+ * SQLITE_BUSY as "internal error; reference = …" (the cause goes only to workerd's log), so
+ * that answer counts as busy too.
+ */
+function localD1(state, configPath) {
+  const text = readFileSync(configPath, "utf8");
+  // As wrangler does locally: the preview database if one is named, else the database.
+  const id = text.match(/^preview_database_id\s*=\s*"([^"]+)"/m)?.[1]
+    ?? text.match(/^database_id\s*=\s*"([^"]+)"/m)?.[1];
+  if (!id) throw new Error(`${configPath}: no D1 database_id`);
+  let opened;
+  const open = () => {
+    opened ??= (async () => {
+      const mf = new Miniflare({ modules: true, script: "", d1Persist: join(state, "v3", "d1"), d1Databases: { DB: id } });
+      return { mf, db: await mf.getD1Database("DB") };
+    })();
+    return opened;
+  };
+  const rows = (result) => (result.results ?? []).map((row) => Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [key, Array.isArray(value) ? `[${value.join(", ")}]` : value])));
+  const retrying = async (run) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        const text = execFileSync(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql, ...configArgs],
-          { cwd: ROOT, env: WRANGLER_ENV, stdio: "pipe" }).toString();
-        return JSON.parse(text)[0].results;
+        return await run((await open()).db);
       } catch (error) {
-        const text = `${error.message}${error.stderr ?? ""}${error.stdout ?? ""}`;
-        if (attempt >= 6 || !/SQLITE_BUSY|database is locked/.test(text)) throw error;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200 * attempt);
+        const message = `${error?.message}${error?.cause?.message ?? ""}`;
+        if (attempt >= 6 || !/SQLITE_BUSY|database is locked|internal error; reference/.test(message)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }
     }
   };
-  return { url, stop, d1, log: () => output, state, dns };
+  const statement = (db, item) => {
+    const [sql, params = []] = typeof item === "string" ? [item] : item;
+    return db.prepare(sql).bind(...params);
+  };
+  return {
+    d1: (sql, params = []) => retrying(async (db) => rows(await statement(db, [sql, params]).all())),
+    d1Batch: (statements) => retrying(async (db) => statements.length
+      ? (await db.batch(statements.map((item) => statement(db, item)))).map(rows) : []),
+    close: async () => {
+      if (!opened) return;
+      const { mf } = await opened.catch(() => ({}));
+      opened = undefined;
+      await mf?.dispose();
+    },
+  };
 }
 
 const PDNS = join(ROOT, "scripts", "pdns.sh");

@@ -72,10 +72,9 @@ function domainInsert(record) {
      ${sql(due)}, ${record.expires}, NULL, ${sql(JSON.stringify(record))})`;
 }
 
-/** Writes contacts and domains in one `wrangler d1 execute`. */
-export function seed(worker, { contacts = [], domains = [] }) {
-  const statements = [...contacts.map(contactInsert), ...domains.map(domainInsert)];
-  if (statements.length) worker.d1(statements.join(";\n"));
+/** Writes contacts and domains in one D1 batch. */
+export async function seed(worker, { contacts = [], domains = [] }) {
+  await worker.d1Batch([...contacts.map(contactInsert), ...domains.map(domainInsert)]);
 }
 
 /** Creates a staff account with scripts/admin.mjs; returns { id, name, password }. */

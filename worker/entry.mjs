@@ -61,7 +61,7 @@ export default class CoopregWorker extends WorkerEntrypoint {
     try {
       return await guarded(() => rust.fetch(request, this.env, this.ctx));
     } catch (error) {
-      console.error("worker failure:", error && error.message);
+      console.error("worker failure:", error?.message);
       return failureAnswer(request);
     }
   }
@@ -71,7 +71,7 @@ export default class CoopregWorker extends WorkerEntrypoint {
       await guarded(() => rust.scheduled(controller, this.env, this.ctx));
     } catch (error) {
       // Cron's work is bounded and idempotent: the next run picks up what this one left.
-      console.error("cron failure:", error && error.message);
+      console.error("cron failure:", error?.message);
     }
   }
 }

@@ -4,7 +4,7 @@
 // reached, and the order page shows an approval request and sends a new one.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { startWorker, api, outbox } from '../harness.mjs';
 import { order, uniqueLabel } from '../fixtures.mjs';
 import { createStaff, staffSession } from '../registry_fixtures.mjs';
@@ -13,8 +13,6 @@ import { createStaff, staffSession } from '../registry_fixtures.mjs';
 const ORDERS_PER_MINUTE = 3;
 const worker = await startWorker({ rateLimits: { ORDERS_RATE_LIMITER: ORDERS_PER_MINUTE } });
 const BASE = worker.url;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser;
 let ipCounter = 0;
@@ -58,7 +56,7 @@ async function fillValid(page, { domain, email }) {
 
 describe('issue 11 in the browser', () => {
   before(async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async () => { if (browser) await browser.close(); });
 

@@ -5,7 +5,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { startWorker, ROOT } from "../harness.mjs";
 import { seed, contactRecord, domainRecord, createStaff } from "../registry_fixtures.mjs";
 
@@ -19,7 +19,7 @@ const tag = `b${process.pid}`;
 const handle = (name) => `${tag}-${name}`;
 const domain = (name) => `${tag}-${name}.coop`;
 
-seed(worker, {
+await seed(worker, {
   contacts: [
     contactRecord({ handle: handle("APPROVE"), verification: "pending", organization: "Approve Me Co-operative" }),
     contactRecord({ handle: handle("REJECT"), verification: "pending", organization: "Reject Me Co-operative" }),
@@ -33,20 +33,16 @@ seed(worker, {
   ],
 });
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 after(() => browser.close());
 after(() => { if (process.env.SHOW_WORKER_LOG) console.log(worker.log()); });
 const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
 const page = await context.newPage();
 
 const shot = (name) => page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
-const state = (name) => worker.d1(`SELECT state, record FROM domains WHERE name = '${name}'`)[0];
-const lastEvent = (object) => worker.d1(
-  `SELECT actor, to_state, reason, note FROM events WHERE object = '${object}' ORDER BY id DESC LIMIT 1`)[0];
+const state = async (name) => (await worker.d1(`SELECT state, record FROM domains WHERE name = '${name}'`))[0];
+const lastEvent = async (object) => (await worker.d1(
+  `SELECT actor, to_state, reason, note FROM events WHERE object = '${object}' ORDER BY id DESC LIMIT 1`))[0];
 
 test("log in: the console asks for a login, refuses a wrong password, then shows the queue", async () => {
   await page.goto(`${url}/staff/`);
@@ -80,10 +76,10 @@ test("approve: the registrant is verified and its domains become active, in the 
   assert.equal(new URL(page.url()).pathname, `/staff/contacts/${handle("APPROVE")}`);
   assert.match(await page.textContent(".notice"), /Approved/);
   for (const name of [domain("approve1"), domain("approve2")]) {
-    assert.equal(state(name).state, "ACTIVE");
-    assert.equal(lastEvent(`domain:${name}`).actor, "staff:alice");
+    assert.equal((await state(name)).state, "ACTIVE");
+    assert.equal((await lastEvent(`domain:${name}`)).actor, "staff:alice");
   }
-  const contact = worker.d1(`SELECT verification FROM contacts WHERE handle = '${handle("APPROVE")}'`)[0];
+  const contact = (await worker.d1(`SELECT verification FROM contacts WHERE handle = '${handle("APPROVE")}'`))[0];
   assert.equal(contact.verification, "verified");
   await shot("approved");
   await page.goto(`${url}/staff/`);
@@ -93,10 +89,10 @@ test("approve: the registrant is verified and its domains become active, in the 
 test("reject: the registrant's domains are held (rejected)", async () => {
   await page.locator(`section.review[data-handle="${handle("REJECT")}"] button:has-text("Reject")`).click();
   assert.match(await page.textContent(".notice"), /Rejected/);
-  const held = state(domain("reject1"));
+  const held = await state(domain("reject1"));
   assert.equal(held.state, "HELD");
   assert.equal(JSON.parse(held.record).state.reason, "rejected");
-  assert.deepEqual(lastEvent(`domain:${domain("reject1")}`).actor, "staff:alice");
+  assert.deepEqual((await lastEvent(`domain:${domain("reject1")}`)).actor, "staff:alice");
   assert.match(await page.textContent("main"), /HELD\(rejected\)/);
   await shot("rejected");
 });
@@ -106,15 +102,15 @@ test("hold and release: serverHold with a reason, then lifted", async () => {
   await page.fill("form[action$='/hold'] input[name=note]", "complaint 1234");
   await page.click("form[action$='/hold'] button");
   assert.match(await page.textContent(".notice"), /serverHold/);
-  assert.equal(state(domain("steady")).state, "HELD");
-  assert.deepEqual(lastEvent(`domain:${domain("steady")}`), {
+  assert.equal((await state(domain("steady"))).state, "HELD");
+  assert.deepEqual(await lastEvent(`domain:${domain("steady")}`), {
     actor: "staff:alice", to_state: "HELD(staff)", reason: "held by registry staff", note: "complaint 1234",
   });
   assert.match(await page.textContent("main"), /serverHold/);
   await shot("held");
   await page.click("form[action$='/release'] button");
   assert.match(await page.textContent(".notice"), /hold is lifted/);
-  assert.equal(state(domain("steady")).state, "ACTIVE");
+  assert.equal((await state(domain("steady"))).state, "ACTIVE");
 });
 
 test("delete: the domain goes to redemption, in the staff member's name", async () => {
@@ -122,8 +118,8 @@ test("delete: the domain goes to redemption, in the staff member's name", async 
   await page.check("form[action$='/delete'] input[name=confirm]");
   await page.click("form[action$='/delete'] button");
   assert.match(await page.textContent(".notice"), /deleted/);
-  assert.equal(state(domain("steady")).state, "REDEMPTION");
-  assert.deepEqual(lastEvent(`domain:${domain("steady")}`), {
+  assert.equal((await state(domain("steady"))).state, "REDEMPTION");
+  assert.deepEqual(await lastEvent(`domain:${domain("steady")}`), {
     actor: "staff:alice", to_state: "REDEMPTION", reason: "deleted by registry staff", note: "ineligible",
   });
   await shot("deleted");

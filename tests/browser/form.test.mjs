@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, domainToASCII } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { startWorker } from '../harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -20,8 +20,6 @@ const AXE = require.resolve('axe-core/axe.min.js');
 const worker = process.env.COOPREG_URL ? null : await startWorker();
 const BASE = (process.env.COOPREG_URL || worker.url).replace(/\/+$/, '');
 const SKIP = false;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -73,7 +71,7 @@ async function inlineError(page, selector) {
   return page.$eval(selector, (el) => {
     const holder = el.closest('fieldset[data-field]') && el.type === 'radio' ? el.closest('fieldset[data-field]') : el;
     const ids = (holder.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
-    const text = ids.map((id) => document.getElementById(id)).filter((e) => e && e.classList.contains('field-errors'))
+    const text = ids.map((id) => document.getElementById(id)).filter((e) => e?.classList.contains('field-errors'))
       .map((e) => e.textContent.trim()).join(' ');
     return { invalid: el.getAttribute('aria-invalid') === 'true', text };
   });
@@ -185,7 +183,7 @@ async function pressVerificationButton(page, name) {
 /** Presses Tab until `selector` has focus; fails if it is not reached within `max` presses. */
 async function tabTo(page, selector, max = 60) {
   for (let i = 0; i < max; i += 1) {
-    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
     await page.keyboard.press('Tab');
   }
   assert.fail(`Tab never reached ${selector}`);
@@ -194,7 +192,7 @@ async function tabTo(page, selector, max = 60) {
 describe('coopreg pages in a browser', () => {
   before(async () => {
     if (SKIP) return;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   after(async () => { if (browser) await browser.close(); });
 

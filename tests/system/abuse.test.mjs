@@ -500,7 +500,7 @@ test("a domain held unconfirmed is not auto-renewed: at expiry it goes to redemp
     });
     const text = await response.text();
     const props = {};
-    for (const [, key, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm)) (props[key] ??= []).push(value);
+    for (const [, key, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm)) props[key] = [...(props[key] ?? []), value];
     return { code: Number(/^code = (\d+)$/m.exec(text)?.[1]), props, text };
   };
   const added = await call({

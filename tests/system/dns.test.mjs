@@ -45,7 +45,7 @@ function delegation(name) {
 async function eventually(what, check, seconds = 30) {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
-    if (check()) return;
+    if (await check()) return;
     if (Date.now() > deadline) assert.fail(`not within ${seconds} s: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -71,8 +71,8 @@ async function domainAction(name, action, extra = {}) {
   assert.equal(response.status, 303, await response.clone().text());
 }
 
-function pending(name) {
-  return worker.d1(`SELECT name, attempts, last_error FROM dns_outbox WHERE name = '${name}'`);
+async function pending(name) {
+  return await worker.d1(`SELECT name, attempts, last_error FROM dns_outbox WHERE name = '${name}'`);
 }
 
 /** Registers `name` through the JSON API with in-domain glue and a DS record, confirmed. */
@@ -99,7 +99,7 @@ test("register → not in DNS while PROCESSING → confirm → NS, glue, signed 
   }));
   assert.equal(body.status, "PROCESSING");
   // The push of the PROCESSING domain (publish setting off) ran and published nothing.
-  await eventually("the push of the new order settles", () => pending(name).length === 0);
+  await eventually("the push of the new order settles", async () => (await pending(name)).length === 0);
   assert.deepEqual(delegation(name).ns, []);
   assert.match(dns.dig(name, "NS"), /status: NXDOMAIN/);
 
@@ -129,7 +129,7 @@ test("register → not in DNS while PROCESSING → confirm → NS, glue, signed 
   await domainAction(name, "delete", { confirm: "yes" });
   await eventually("delegation gone on delete", () => !delegated(name));
   assert.match(dns.dig(name, "NS"), /status: NXDOMAIN/);
-  assert.equal(pending(name).length, 0);
+  assert.equal((await pending(name)).length, 0);
 });
 
 test("the zone file and the escrow deposit (format 1.2) carry the DS records", async () => {
@@ -167,7 +167,7 @@ test("the form without JavaScript: DS records one per line, checked, published a
   const refused = await post(`${DS}\n70000 13 2 ${"ab".repeat(32)}`);
   assert.equal(refused.status, 422);
   assert.match(await refused.text(), /ds_records\[1\]<\/strong>: key tag `70000` is not a whole number from 0 to 65535/);
-  assert.equal(worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${name}'`)[0].n, 0, "nothing stored");
+  assert.equal((await worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${name}'`))[0].n, 0, "nothing stored");
   const accepted = await post(`\n ${DS} \n`);
   assert.equal(accepted.status, 303, await accepted.text());
   await confirmByMail(email);
@@ -186,7 +186,7 @@ async function call(fields) {
   const text = await (await fetch(`${url}/api/call.cgi`, { method: "POST", body,
     headers: { "content-type": "application/x-www-form-urlencoded" } })).text();
   const props = {};
-  for (const [, key, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm)) (props[key] ??= []).push(value);
+  for (const [, key, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm)) props[key] = [...(props[key] ?? []), value];
   return { code: Number(/^code = (\d+)$/m.exec(text)?.[1]), description: /^description = (.*)$/m.exec(text)?.[1], props };
 }
 
@@ -245,8 +245,8 @@ test("a DNS API that is down keeps the change pending; cron pushes it later", as
   dns.stop();
   try {
     await domainAction(name, "hold");
-    await eventually("the failed push is recorded", () => (pending(name)[0]?.attempts ?? 0) >= 1);
-    const [row] = pending(name);
+    await eventually("the failed push is recorded", async () => ((await pending(name))[0]?.attempts ?? 0) >= 1);
+    const [row] = await pending(name);
     assert.ok(row.last_error, "the error is kept");
     const health = await api(url, "/health");
     assert.equal(health.body.dns.configured, true);
@@ -254,7 +254,8 @@ test("a DNS API that is down keeps the change pending; cron pushes it later", as
     // Cron while the server is still down: still pending, one more attempt.
     await api(url, "/dev/clock", { method: "POST", body: { advance_seconds: 120 } });
     await runCron(url);
-    assert.ok(pending(name)[0].attempts >= 2, JSON.stringify(pending(name)));
+    const rows = await pending(name);
+    assert.ok(rows[0].attempts >= 2, JSON.stringify(rows));
   } finally {
     dns.start();
   }
@@ -263,7 +264,7 @@ test("a DNS API that is down keeps the change pending; cron pushes it later", as
   await api(url, "/dev/clock", { method: "POST", body: { advance_seconds: 600 } });
   await runCron(url);
   await eventually("the held domain leaves DNS after cron's retry", () => !delegated(name));
-  assert.equal(pending(name).length, 0, "the outbox row is done");
+  assert.equal((await pending(name)).length, 0, "the outbox row is done");
 });
 
 test("reconciliation repairs drift behind the registry's back and reports counts in the console", async () => {
@@ -306,7 +307,7 @@ test("reconciliation repairs drift behind the registry's back and reports counts
 
 // Last in this file: it moves the worker's clock by weeks.
 test("time-driven changes reach the server too: with PROCESSING published, the day-15 hold removes the delegation", async () => {
-  worker.d1("INSERT INTO settings (key, value) VALUES ('publish_processing', 'true') ON CONFLICT (key) DO UPDATE SET value = 'true'");
+  await worker.d1("INSERT INTO settings (key, value) VALUES ('publish_processing', 'true') ON CONFLICT (key) DO UPDATE SET value = 'true'");
   const label = uniqueLabel("tick");
   const name = `${label}.coop`;
   const body = await submit(order({ domain: name, owner: { email: `${label}@example.coop` } }));
@@ -315,8 +316,8 @@ test("time-driven changes reach the server too: with PROCESSING published, the d
   // Never confirmed: cron holds it at day 15 and pushes the change in the same run.
   await api(url, "/dev/clock", { method: "POST", body: { advance_days: 15 } });
   await runCron(url);
-  const record = JSON.parse(worker.d1(`SELECT record FROM domains WHERE name = '${name}'`)[0].record);
+  const record = JSON.parse((await worker.d1(`SELECT record FROM domains WHERE name = '${name}'`))[0].record);
   assert.equal(record.state.state, "held");
   assert.ok(!delegated(name), "the hold reached the server with cron's run");
-  assert.equal(pending(name).length, 0);
+  assert.equal((await pending(name)).length, 0);
 });

@@ -18,7 +18,7 @@ test("health reports version, build and a D1 write+read", async () => {
   assert.equal(body.dns.configured, false);
   assert.match(body.dns.status, /DNS is not configured/);
   // The probe row really is in D1.
-  const rows = worker.d1("SELECT at FROM health_probe WHERE id = 1");
+  const rows = await worker.d1("SELECT at FROM health_probe WHERE id = 1");
   assert.equal(rows[0].at, body.storage.probe_written_at);
 });
 

@@ -16,8 +16,8 @@ test("a send that fails is kept, survives a restart and is sent once by cron", a
   // written); the message stays pending with the error and a later next attempt.
   let row;
   for (let i = 0; i < 50; i++) {
-    [row] = down.d1(`SELECT status, attempts, last_error, next_attempt_at, created_at FROM outbox WHERE to_addr = '${email}'`);
-    if (row && row.last_error) break;
+    [row] = await down.d1(`SELECT status, attempts, last_error, next_attempt_at, created_at FROM outbox WHERE to_addr = '${email}'`);
+    if (row?.last_error) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   assert.equal(row.status, "pending");

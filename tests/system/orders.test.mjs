@@ -101,14 +101,14 @@ print(json.dumps({"type": msg.get_content_type(), "parts": parts, "message_id": 
 test("auth codes are sealed at rest; no token is stored in plain", async () => {
   const email = uniqueEmail();
   const created = await submit(order({ owner: { email } }));
-  const [row] = worker.d1(`SELECT record FROM domains WHERE name = '${created.body.domain.ascii}'`);
+  const [row] = await worker.d1(`SELECT record FROM domains WHERE name = '${created.body.domain.ascii}'`);
   const record = JSON.parse(row.record);
   assert.match(record.auth_code, /^sealed:v1:[A-Za-z0-9+/=]+$/);
   assert.doesNotMatch(row.record, /coop\d?-[A-Za-z0-9_-]{22}/, "no plain auth code in the record");
   const link = verificationLink(await mailTo(email, /verif/i));
   const token = link.split("/verify/")[1];
-  const everything = JSON.stringify(worker.d1("SELECT * FROM contacts")) + JSON.stringify(worker.d1("SELECT * FROM domains"))
-    + JSON.stringify(worker.d1("SELECT * FROM events"));
+  const everything = JSON.stringify(await worker.d1("SELECT * FROM contacts")) + JSON.stringify(await worker.d1("SELECT * FROM domains"))
+    + JSON.stringify(await worker.d1("SELECT * FROM events"));
   assert.ok(!everything.includes(token), "the verification token is stored only as a hash");
 });
 
@@ -197,7 +197,7 @@ test("staff reject holds every domain of the contact; approve releases them", as
   for (const created of [first, second]) {
     assert.equal((await status(created.body.order_id)).status, "ACTIVE");
   }
-  assert.ok(worker.d1(`SELECT COUNT(*) AS n FROM events WHERE actor = 'staff:reviewer'`)[0].n >= 2, "staff see who decided");
+  assert.ok((await worker.d1(`SELECT COUNT(*) AS n FROM events WHERE actor = 'staff:reviewer'`))[0].n >= 2, "staff see who decided");
   const wrongPassword = await api(url, `/api/v1/staff/contacts/${handle}/decision`, { method: "POST", body: { decision: "reject" },
     headers: { authorization: `Basic ${Buffer.from("reviewer:wrong").toString("base64")}` } });
   assert.equal(wrongPassword.status, 401);
@@ -212,22 +212,22 @@ test("a write based on a record that changed since it was read is refused whole;
     "--name", "Racer", "--persist-to", worker.state], { cwd: ROOT }).toString());
   const auth = { authorization: `Basic ${Buffer.from(`racer:${staff.password}`).toString("base64")}` };
   const handle = (await status(created.body.order_id)).owner_handle;
-  const snapshot = () => ({
-    contact: worker.d1(`SELECT verification, rev, record FROM contacts WHERE handle = '${handle}'`)[0],
-    domain: worker.d1(`SELECT state, rev, record FROM domains WHERE name = '${domain}'`)[0],
-    events: worker.d1("SELECT COUNT(*) AS n FROM events")[0].n,
-    outbox: worker.d1("SELECT COUNT(*) AS n FROM outbox")[0].n,
+  const snapshot = async () => ({
+    contact: (await worker.d1(`SELECT verification, rev, record FROM contacts WHERE handle = '${handle}'`))[0],
+    domain: (await worker.d1(`SELECT state, rev, record FROM domains WHERE name = '${domain}'`))[0],
+    events: (await worker.d1("SELECT COUNT(*) AS n FROM events"))[0].n,
+    outbox: (await worker.d1("SELECT COUNT(*) AS n FROM outbox"))[0].n,
   });
   // Another writer stores the domain after this request has read it: the row is one revision
   // ahead of the record the request will read and write.
-  worker.d1(`UPDATE domains SET rev = rev + 1 WHERE name = '${domain}'`);
-  const before = snapshot();
+  await worker.d1(`UPDATE domains SET rev = rev + 1 WHERE name = '${domain}'`);
+  const before = await snapshot();
   const refused = await api(url, `/api/v1/staff/contacts/${handle}/decision`,
     { method: "POST", body: { decision: "reject", reason: "not a co-operative" }, headers: auth });
   assert.equal(refused.status, 409, refused.text);
   assert.equal(refused.body.errors[0].code, "write_conflict");
   assert.match(refused.body.errors[0].message, /try again/i);
-  assert.deepEqual(snapshot(), before, "nothing of the batch was stored, not even the contact");
+  assert.deepEqual(await snapshot(), before, "nothing of the batch was stored, not even the contact");
   assert.equal((await status(created.body.order_id)).status, "PROCESSING");
   // A browser gets a page: the registrant's confirmation, refused the same way.
   const link = verificationLink(await mailTo(email, /verif/i));
@@ -235,15 +235,15 @@ test("a write based on a record that changed since it was read is refused whole;
   assert.equal(page.status, 409);
   assert.match(page.headers.get("content-type"), /text\/html/);
   assert.match(await page.text(), /Please try again/);
-  assert.deepEqual(snapshot(), before, "the confirmation stored nothing either");
+  assert.deepEqual(await snapshot(), before, "the confirmation stored nothing either");
 
   // Read again (the other writer's record is what is stored now), the same decision works.
-  worker.d1(`UPDATE domains SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE name = '${domain}'`);
+  await worker.d1(`UPDATE domains SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE name = '${domain}'`);
   const retried = await api(url, `/api/v1/staff/contacts/${handle}/decision`,
     { method: "POST", body: { decision: "reject", reason: "not a co-operative" }, headers: auth });
   assert.equal(retried.status, 200, retried.text);
   assert.equal((await status(created.body.order_id)).status, "HELD");
-  const after = snapshot();
+  const after = await snapshot();
   assert.equal(after.domain.rev, before.domain.rev + 2, "written as the next revision");
   assert.equal(JSON.parse(after.domain.record).revision, after.domain.rev);
   assert.equal(after.contact.rev, before.contact.rev + 1);
@@ -259,15 +259,15 @@ test("an order whose owner keeps changing under it is retried, then refused whol
   await advanceDays(url, 15);
   // The owner row is one revision ahead of its record whenever the order reads it: every
   // round of the order loses the race.
-  worker.d1(`UPDATE contacts SET rev = rev + 1 WHERE handle = '${handle}'`);
-  const counts = () => worker.d1("SELECT (SELECT COUNT(*) FROM domains) AS domains, (SELECT COUNT(*) FROM orders) AS orders, (SELECT COUNT(*) FROM outbox) AS outbox")[0];
-  const before = counts();
+  await worker.d1(`UPDATE contacts SET rev = rev + 1 WHERE handle = '${handle}'`);
+  const counts = async () => (await worker.d1("SELECT (SELECT COUNT(*) FROM domains) AS domains, (SELECT COUNT(*) FROM orders) AS orders, (SELECT COUNT(*) FROM outbox) AS outbox"))[0];
+  const before = await counts();
   const second = order({ owner: { email } });
   const refused = await submit(second);
   assert.equal(refused.status, 409, refused.text);
   assert.equal(refused.body.errors[0].code, "write_conflict");
-  assert.deepEqual(counts(), before, "nothing stored");
-  worker.d1(`UPDATE contacts SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE handle = '${handle}'`);
+  assert.deepEqual(await counts(), before, "nothing stored");
+  await worker.d1(`UPDATE contacts SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE handle = '${handle}'`);
   const accepted = await submit(second);
   assert.equal(accepted.status, 201, accepted.text);
   assert.equal(accepted.body.status, "PROCESSING");
@@ -287,7 +287,7 @@ test("held domains of a rejected registrant are deleted after 30 days; the name 
   await advanceDays(url, 2);
   const gone = await status(created.body.order_id);
   assert.equal(gone.status, "DELETED");
-  const rows = worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${created.body.domain.ascii}'`);
+  const rows = await worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${created.body.domain.ascii}'`);
   assert.equal(rows[0].n, 0, "cron removed the record");
   const free = await api(url, `/api/v1/availability?domain=${created.body.domain.ascii}`);
   assert.equal(free.body.available, true);
@@ -331,7 +331,7 @@ test("20 concurrent orders for one name give exactly one PROCESSING", async () =
   assert.equal(created.length, 1, JSON.stringify(results.map((result) => result.status)));
   assert.equal(taken.length, 19);
   for (const result of taken) assert.equal(result.body.errors[0].code, "name_taken");
-  const rows = worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${domain}'`);
+  const rows = await worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${domain}'`);
   assert.equal(rows[0].n, 1);
 });
 
@@ -347,8 +347,8 @@ test("simultaneous first orders of one new registrant share one working verifica
   // keeps this true.
   const mails = (await outbox(url)).filter((message) => message.to.includes(email));
   assert.equal(mails.length, 1, `e-mails: ${mails.map((message) => message.subject).join(" | ")}`);
-  const owners = new Set(results.map((result) =>
-    worker.d1(`SELECT owner FROM domains WHERE name = '${result.body.domain.ascii}'`)[0].owner));
+  const owners = new Set(await Promise.all(results.map(async (result) =>
+    (await worker.d1(`SELECT owner FROM domains WHERE name = '${result.body.domain.ascii}'`))[0].owner)));
   assert.equal(owners.size, 1);
   // Its link is the stored one: confirming it makes every one of the orders ACTIVE.
   await answer(verificationLink(mails[0]), "confirm");
@@ -385,10 +385,10 @@ test("availability: free, taken and invalid names", async () => {
 });
 
 test("bad input on every route: 4xx with the core's error shape, nothing stored", async () => {
-  const countDomains = () => worker.d1("SELECT COUNT(*) AS n FROM domains")[0].n;
-  const countOutbox = () => worker.d1("SELECT COUNT(*) AS n FROM outbox")[0].n;
-  const domainsBefore = countDomains();
-  const outboxBefore = countOutbox();
+  const countDomains = async () => (await worker.d1("SELECT COUNT(*) AS n FROM domains"))[0].n;
+  const countOutbox = async () => (await worker.d1("SELECT COUNT(*) AS n FROM outbox"))[0].n;
+  const domainsBefore = await countDomains();
+  const outboxBefore = await countOutbox();
   const cases = [
     ["malformed JSON", "{\"domain\": ", 422, "malformed_input"],
     ["wrong types", { ...order(), period: "one" }, 422, null],
@@ -416,8 +416,8 @@ test("bad input on every route: 4xx with the core's error shape, nothing stored"
   const unknownOrder = await api(url, "/api/v1/orders/00000000000000000000000000000000");
   assert.equal(unknownOrder.status, 404);
   assert.equal(unknownOrder.body.errors[0].code, "not_found");
-  assert.equal(countDomains(), domainsBefore);
-  assert.equal(countOutbox(), outboxBefore);
+  assert.equal(await countDomains(), domainsBefore);
+  assert.equal(await countOutbox(), outboxBefore);
 });
 
 test("the OpenAPI document is served", async () => {

@@ -172,7 +172,7 @@ test("HELD and REDEMPTION names show their status; a free name is 404 with an RD
   const owner = contactRecord({ handle: `RDAP-${process.pid}`, reseller: RESELLER });
   const held = domainRecord({ label: uniqueLabel("held"), owner: owner.handle, state: "held", reseller: RESELLER });
   const redemption = domainRecord({ label: uniqueLabel("redm"), owner: owner.handle, state: "redemption", reseller: RESELLER });
-  seed(worker, { contacts: [owner], domains: [held, redemption] });
+  await seed(worker, { contacts: [owner], domains: [held, redemption] });
 
   const heldAnswer = await rdap(`domain/${held.name.ascii}`);
   assert.equal(heldAnswer.status, 200, heldAnswer.text);
@@ -273,7 +273,7 @@ test("domains?name= searches by prefix, paged with a cursor", async () => {
   const prefix = `pg${process.pid}x`;
   const owner = contactRecord({ handle: `PAGE-${process.pid}` });
   const names = Array.from({ length: 30 }, (_, i) => `${prefix}-${String(i).padStart(2, "0")}`);
-  seed(worker, { contacts: [owner], domains: names.map((label) => domainRecord({ label, owner: owner.handle })) });
+  await seed(worker, { contacts: [owner], domains: names.map((label) => domainRecord({ label, owner: owner.handle })) });
 
   const first = await rdap(`domains?name=${prefix.toUpperCase()}*&count=true`);
   assert.equal(first.status, 200, first.text);

@@ -75,7 +75,7 @@ test("console: login required, cookie attributes, Origin check, wrong password",
   assert.match(session.setCookie, /^coopreg_staff=[0-9a-f]{64}; HttpOnly; Secure; SameSite=Strict; Path=\/staff/);
   // Only the hash of the session id is stored.
   const id = session.cookie.split("=")[1];
-  const stored = worker.d1("SELECT id_hash FROM sessions");
+  const stored = await worker.d1("SELECT id_hash FROM sessions");
   assert.ok(stored.length >= 1 && stored.every((row) => row.id_hash !== id));
 
   const noOrigin = await fetch(`${url}/staff/run-daily`, { method: "POST", headers: { cookie: session.cookie } });
@@ -84,7 +84,7 @@ test("console: login required, cookie attributes, Origin check, wrong password",
     method: "POST", headers: { cookie: session.cookie, origin: "https://evil.example" },
   });
   assert.equal(otherOrigin.status, 403);
-  assert.equal(worker.d1("SELECT COUNT(*) AS n FROM zone_exports")[0].n, 0, "refused posts changed nothing");
+  assert.equal((await worker.d1("SELECT COUNT(*) AS n FROM zone_exports"))[0].n, 0, "refused posts changed nothing");
 
   const wrong = await fetch(`${url}/staff/login`, {
     method: "POST", redirect: "manual",
@@ -100,7 +100,7 @@ test("console: login required, cookie attributes, Origin check, wrong password",
 });
 
 test("zone: named-checkzone passes, content follows the states, serial moves on change only, re-export byte-identical", async () => {
-  seed(worker, {
+  await seed(worker, {
     contacts: [
       contactRecord({ handle: `${tag}-OK` }),
       contactRecord({ handle: `${tag}-WAIT`, verification: "pending" }),
@@ -146,7 +146,7 @@ test("zone: named-checkzone passes, content follows the states, serial moves on 
   const zone3 = await zoneText();
   checkzone(zone3.text, "zone3");
   assert.deepEqual(delegations(zone3.text), [name("glue")]);
-  const events = worker.d1(`SELECT actor, to_state, reason, note FROM events WHERE object = 'domain:${name("active")}'`);
+  const events = await worker.d1(`SELECT actor, to_state, reason, note FROM events WHERE object = 'domain:${name("active")}'`);
   assert.deepEqual(events.at(-1), { actor: "staff:alice", to_state: "HELD(staff)", reason: "held by registry staff", note: "suspected ineligible" });
 
   await domainAction(name("active"), "release");
@@ -162,8 +162,8 @@ test("escrow: the deposit parses with the core parser and matches D1; the change
   const base = await runDaily();
   const first = await deposit(base.deposit.id);
   const rows = {
-    contacts: worker.d1("SELECT handle, reseller_id, verification, record FROM contacts ORDER BY handle"),
-    domains: worker.d1("SELECT name, owner, reseller_id, record FROM domains ORDER BY name"),
+    contacts: await worker.d1("SELECT handle, reseller_id, verification, record FROM contacts ORDER BY handle"),
+    domains: await worker.d1("SELECT name, owner, reseller_id, record FROM domains ORDER BY name"),
   };
   assert.equal(first.header.type, "FULL");
   assert.equal(first.header.tld, "coop");
@@ -197,11 +197,11 @@ test("escrow: the deposit parses with the core parser and matches D1; the change
   const changed = contactRecord({ handle: `${tag}-OK`, organization: "Renamed Co-operative" });
   const phoneOnly = contactRecord({ handle: `${tag}-WAIT`, verification: "pending" });
   phoneOnly.info.phone = "+44.1619999999";
-  seed(worker, {
+  await seed(worker, {
     contacts: [contactRecord({ handle: `${tag}-NEW` }), changed, phoneOnly],
     domains: [domainRecord({ label: label("fresh"), owner: `${tag}-NEW` })],
   });
-  worker.d1(`DELETE FROM domains WHERE name = '${name("gone")}'`);
+  await worker.d1(`DELETE FROM domains WHERE name = '${name("gone")}'`);
 
   const next = await runDaily();
   assert.equal(next.deposit.previous_id, base.deposit.id);
@@ -245,7 +245,7 @@ test("an order through the API: queued for review, out of the zone until staff a
     method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
   });
   assert.equal(created.status, 201, await created.clone().text());
-  const [row] = worker.d1(`SELECT owner, state FROM domains WHERE name = '${body.domain}'`);
+  const [row] = await worker.d1(`SELECT owner, state FROM domains WHERE name = '${body.domain}'`);
   assert.equal(row.state, "PROCESSING");
 
   const queue = await (await session.request("/staff/")).text();
@@ -256,8 +256,8 @@ test("an order through the API: queued for review, out of the zone until staff a
 
   const decided = await session.request(`/staff/contacts/${row.owner}/decision`, { method: "POST", form: { decision: "approve" } });
   assert.equal(decided.status, 303);
-  assert.equal(worker.d1(`SELECT state FROM domains WHERE name = '${body.domain}'`)[0].state, "ACTIVE");
-  const event = worker.d1(`SELECT actor FROM events WHERE object = 'contact:${row.owner}' ORDER BY id DESC LIMIT 1`)[0];
+  assert.equal((await worker.d1(`SELECT state FROM domains WHERE name = '${body.domain}'`))[0].state, "ACTIVE");
+  const event = (await worker.d1(`SELECT actor FROM events WHERE object = 'contact:${row.owner}' ORDER BY id DESC LIMIT 1`))[0];
   assert.equal(event.actor, "staff:alice");
   await runDaily();
   const zone = await zoneText();
@@ -267,28 +267,28 @@ test("an order through the API: queued for review, out of the zone until staff a
 
   const unconfirmed = await session.request(`/staff/domains/${body.domain}/delete`, { method: "POST", form: { note: "x" } });
   assert.equal(unconfirmed.status, 400);
-  assert.equal(worker.d1(`SELECT state FROM domains WHERE name = '${body.domain}'`)[0].state, "ACTIVE");
+  assert.equal((await worker.d1(`SELECT state FROM domains WHERE name = '${body.domain}'`))[0].state, "ACTIVE");
   await domainAction(body.domain, "delete", "test", { confirm: "yes" });
   // Within the add grace period the name is freed at once.
-  assert.equal(worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${body.domain}'`)[0].n, 0);
+  assert.equal((await worker.d1(`SELECT COUNT(*) AS n FROM domains WHERE name = '${body.domain}'`))[0].n, 0);
 });
 
 test("cron: the daily job runs once a day (zone on one run, deposit on the next, then nothing)", async () => {
-  const zones = () => worker.d1("SELECT COUNT(*) AS n, MAX(checked_at) AS checked FROM zone_exports")[0];
-  const deposits = () => worker.d1("SELECT COUNT(*) AS n FROM escrow_deposits")[0].n;
+  const zones = async () => (await worker.d1("SELECT COUNT(*) AS n, MAX(checked_at) AS checked FROM zone_exports"))[0];
+  const deposits = async () => (await worker.d1("SELECT COUNT(*) AS n FROM escrow_deposits"))[0].n;
   // Staff runs above already exported today's zone and deposit: cron adds nothing.
-  const before = { zones: zones(), deposits: deposits() };
+  const before = { zones: await zones(), deposits: await deposits() };
   await runCron(url);
   await runCron(url);
-  assert.deepEqual({ zones: zones(), deposits: deposits() }, before);
+  assert.deepEqual({ zones: await zones(), deposits: await deposits() }, before);
   // A day later: one cron run checks the zone, the next writes the deposit, a third does nothing.
   const clock = await fetch(`${url}/dev/clock`, { method: "POST", body: JSON.stringify({ advance_days: 1 }), headers: { "content-type": "application/json" } });
   assert.equal(clock.status, 200);
   await runCron(url);
-  assert.ok(zones().checked > before.zones.checked, "zone checked on the new day");
-  assert.equal(deposits(), before.deposits);
+  assert.ok((await zones()).checked > before.zones.checked, "zone checked on the new day");
+  assert.equal(await deposits(), before.deposits);
   await runCron(url);
-  assert.equal(deposits(), before.deposits + 1);
+  assert.equal(await deposits(), before.deposits + 1);
   await runCron(url);
-  assert.equal(deposits(), before.deposits + 1);
+  assert.equal(await deposits(), before.deposits + 1);
 });

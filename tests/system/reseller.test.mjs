@@ -37,7 +37,7 @@ async function call(who, fields, { method = "POST", path = "/api/call.cgi" } = {
   const description = /^description = (.*)$/m.exec(text)?.[1];
   const props = {};
   for (const [, name, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm)) {
-    (props[name] ??= []).push(value);
+    props[name] = [...(props[name] ?? []), value];
   }
   return { code, description, props, text };
 }
@@ -132,7 +132,7 @@ test("AddContact answers the reseller's identical contact; NEW=1 always creates;
   assert.equal(refused.description, "Invalid attribute value; NEW: (must be 0 or 1)");
   assert.equal(refused.props.contact, undefined);
 
-  const rows = worker.d1(`SELECT reseller_id, handle FROM contacts
+  const rows = await worker.d1(`SELECT reseller_id, handle FROM contacts
     WHERE json_extract(record, '$.info.email') IN ('${email}', '${refusedEmail}') ORDER BY reseller_id, handle`);
   assert.deepEqual(
     rows.map((row) => `${row.reseller_id} ${row.handle}`),
@@ -144,7 +144,7 @@ test("AddContact answers the reseller's identical contact; NEW=1 always creates;
   );
   // The candidates are read through the index of migration 0003 (the query of
   // store::reseller_contacts_with_email).
-  const plan = worker.d1(`EXPLAIN QUERY PLAN SELECT record FROM contacts
+  const plan = await worker.d1(`EXPLAIN QUERY PLAN SELECT record FROM contacts
     WHERE reseller_id = 'x' AND json_extract(record, '$.info.email') = 'y'`);
   assert.match(JSON.stringify(plan), /contacts_reseller_email/);
 });
@@ -258,7 +258,7 @@ test("two resellers registering one name at the same moment: one gets it, the ot
   const answers = await Promise.all([add("one"), add("two")]);
   const codes = answers.map((answer) => answer.code).sort();
   assert.deepEqual(codes, [200, 549], answers.map((answer) => answer.text).join("\n"));
-  const rows = worker.d1(`SELECT reseller_id FROM domains WHERE name = '${name}'`);
+  const rows = await worker.d1(`SELECT reseller_id FROM domains WHERE name = '${name}'`);
   assert.equal(rows.length, 1);
   const winner = answers[0].code === 200 ? resellers.one : resellers.two;
   assert.equal(rows[0].reseller_id, winner);
@@ -274,16 +274,16 @@ test("a command whose domain changed since it was read is refused with 421 and c
   });
   assert.equal(added.code, 200, added.text);
   // Another writer stores the domain between this command's read and its write.
-  worker.d1(`UPDATE domains SET rev = rev + 1 WHERE name = '${name}'`);
-  const row = () => worker.d1(`SELECT rev, record FROM domains WHERE name = '${name}'`)[0];
-  const before = row();
+  await worker.d1(`UPDATE domains SET rev = rev + 1 WHERE name = '${name}'`);
+  const row = async () => (await worker.d1(`SELECT rev, record FROM domains WHERE name = '${name}'`))[0];
+  const before = await row();
   const modify = { command: "ModifyDomain", domain: name, nameserver0: "ns1.example.org", nameserver1: "ns2.example.org" };
   const refused = await call("one", modify);
   assert.equal(refused.code, 421, refused.text);
   assert.match(refused.description, /try again/i);
-  assert.deepEqual(row(), before);
+  assert.deepEqual(await row(), before);
   // Once the stored record is the one read, the same command goes through.
-  worker.d1(`UPDATE domains SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE name = '${name}'`);
+  await worker.d1(`UPDATE domains SET record = json_set(record, '$.revision', rev + 1), rev = rev + 1 WHERE name = '${name}'`);
   const retried = await call("one", modify);
   assert.equal(retried.code, 200, retried.text);
   const status = await call("one", { command: "StatusDomain", domain: name });

@@ -13,7 +13,7 @@ const now = Math.floor(Date.now() / 1000);
 const COUNT = 57;
 // Contact i changed i minutes ago: the newest first is Q00, Q01, …
 const handles = Array.from({ length: COUNT }, (_, i) => `Q${String(i).padStart(2, "0")}`);
-seed(worker, {
+await seed(worker, {
   contacts: handles.map((handle, i) => ({ ...contactRecord({ handle, verification: "pending" }), updated: now - 60 * i })),
   domains: handles.map((handle) => domainRecord({ label: `queue-${handle.toLowerCase()}`, owner: handle, state: "processing" })),
 });

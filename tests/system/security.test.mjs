@@ -7,7 +7,7 @@
 // characters on the JSON and reseller paths, and the spreadsheet-safe deposit export.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync, execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { connect } from "node:net";
 import { join } from "node:path";

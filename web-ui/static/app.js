@@ -42,7 +42,7 @@ const timings = [];
 // ---------------------------------------------------------------- building the order JSON
 
 const value = (name) => (form.elements[name] ? String(form.elements[name].value).trim() : '');
-const checked = (name) => Boolean(form.elements[name] && form.elements[name].checked);
+const checked = (name) => Boolean(form.elements[name]?.checked);
 
 /** The domain as entered; a bare label gets ".coop". */
 function domainValue() {
@@ -158,7 +158,7 @@ function dropServerProblems(el) {
 
 // ---------------------------------------------------------------- domain: A-label, IDN, availability
 
-const isAscii = (s) => /^[\x00-\x7f]*$/.test(s);
+const isAscii = (s) => /^\p{ASCII}*$/u.test(s);
 
 /** The browser's own IDNA conversion, used for the preview when the core is not loaded. */
 function browserAscii(name) {
@@ -197,16 +197,16 @@ function updateDomainStatus() {
   const a = name ? analyseDomain(name) : { idn: false, languages: [], forms: null, valid: false };
   domainForms = a.forms;
   showLanguages(a.idn, a.languages);
-  if (a.forms && a.forms.ascii && a.forms.ascii !== name.toLowerCase()) {
+  if (a.forms?.ascii && a.forms.ascii !== name.toLowerCase()) {
     alabelOut.innerHTML = `${a.idn ? 'A-label' : 'Registered as'}: <code>${esc(a.forms.ascii)}</code>`;
     alabelOut.hidden = false;
-  } else if (a.forms && a.forms.unicode && a.forms.unicode !== name) {
+  } else if (a.forms?.unicode && a.forms.unicode !== name) {
     alabelOut.innerHTML = `Shown as: <code>${esc(a.forms.unicode)}</code>`;
     alabelOut.hidden = false;
   } else {
     alabelOut.hidden = true;
   }
-  scheduleAvailability(a.valid === false ? '' : (a.forms && a.forms.ascii) || '', name);
+  scheduleAvailability(a.valid === false ? '' : (a.forms?.ascii) || '', name);
 }
 
 function showLanguages(idn, languages) {
@@ -265,7 +265,7 @@ function scheduleAvailability(query, shown) {
 
 function showAvailability(r, shown) {
   const b = r.body || {};
-  const display = (domainForms && domainForms.unicode) || (b.domain && b.domain.unicode) || shown;
+  const display = (domainForms?.unicode) || (b.domain?.unicode) || shown;
   if (b.available === true) setAvailability('available', `✓ <span>${esc(display)} is available.</span>`);
   else if (b.reserved === true) {
     setAvailability('taken', `✗ <span>${esc(b.reason || `${display} is reserved by the registry.`)}</span>`);
@@ -329,7 +329,7 @@ function renumberNameservers() {
   });
   nsAdd.hidden = false;
   nsAdd.disabled = rows.length >= MAX_NS;
-  nsRows.querySelectorAll('.field-errors').forEach((e) => e.remove());
+  for (const e of nsRows.querySelectorAll('.field-errors')) e.remove();
 }
 
 function addNameserver() {
@@ -337,7 +337,7 @@ function addNameserver() {
   if (rows.length >= MAX_NS) return;
   const row = rows[rows.length - 1].cloneNode(true);
   row.querySelectorAll('input').forEach((i) => { i.value = ''; i.removeAttribute('aria-invalid'); i.removeAttribute('aria-describedby'); });
-  row.querySelectorAll('.field-errors').forEach((e) => e.remove());
+  for (const e of row.querySelectorAll('.field-errors')) e.remove();
   nsRows.appendChild(row);
   renumberNameservers();
   refresh();
@@ -420,7 +420,7 @@ async function submit(event) {
   submitStatus.textContent = 'Sending your order…';
   try {
     const r = await api('/api/v1/orders', { method: 'POST', body, headers: { 'Idempotency-Key': pending.key } });
-    if (r.status >= 200 && r.status < 300 && r.body && r.body.status_url) {
+    if (r.status >= 200 && r.status < 300 && r.body?.status_url) {
       submitStatus.textContent = 'Order received. Opening its status page…';
       window.location.assign(r.body.status_url);
       return;
@@ -446,7 +446,7 @@ function onEdit(event) {
   dropServerProblems(el);
   // The domain is checked as it is typed; other fields once left or once they show an error.
   if (el === domainInput || el.type === 'checkbox' || el.type === 'radio' || el.tagName === 'SELECT') touch(el);
-  if (el.name && el.name.endsWith('_same')) syncSameAsOwner();
+  if (el.name?.endsWith('_same')) syncSameAsOwner();
   refresh();
 }
 
@@ -458,7 +458,7 @@ let redrawAfterPointer = false;
 function onLeave(event) {
   const el = event.target;
   if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement)) return;
-  if (el.name && el.name.endsWith('_country') && el.value) el.value = el.value.trim().toUpperCase();
+  if (el.name?.endsWith('_country') && el.value) el.value = el.value.trim().toUpperCase();
   touch(el);
   if (pointerDown) redrawAfterPointer = true;
   else refresh();

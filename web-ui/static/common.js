@@ -181,7 +181,7 @@ export function labelOf(el) {
   const labelEl = el.tagName === 'FIELDSET' ? el.querySelector('legend') : document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
   if (!labelEl) return '';
   const copy = labelEl.cloneNode(true);
-  copy.querySelectorAll('.req, .opt').forEach((x) => x.remove());
+  for (const x of copy.querySelectorAll('.req, .opt')) x.remove();
   let text = copy.textContent.replace(/\s+/g, ' ').trim();
   if (text.length > 40) return '';
   const contact = el.closest('.contact-fields[id]');
@@ -221,11 +221,13 @@ export function renderSummary(box, root, problems, title) {
   }).join('');
   box.innerHTML = `<h2>${esc(title || (n === 1 ? 'There is 1 problem to fix' : `There are ${n} problems to fix`))}</h2><ul>${items}</ul>`;
   box.hidden = false;
-  box.querySelectorAll('a[data-focus]').forEach((a) => a.addEventListener('click', (e) => {
-    const el = document.getElementById(a.dataset.focus);
-    if (!el) return;
-    e.preventDefault();
-    el.focus();
-    el.scrollIntoView({ block: 'center' });
-  }));
+  for (const a of box.querySelectorAll('a[data-focus]')) {
+    a.addEventListener('click', (e) => {
+      const el = document.getElementById(a.dataset.focus);
+      if (!el) return;
+      e.preventDefault();
+      el.focus();
+      el.scrollIntoView({ block: 'center' });
+    });
+  }
 }

@@ -152,8 +152,8 @@ async function load() {
       problemBox.hidden = true;
       const json = JSON.stringify(r.body);
       if (json !== lastJson) {
-        const before = last && last.status;
-        const focusedId = document.activeElement && document.activeElement.id;
+        const before = last?.status;
+        const focusedId = document.activeElement?.id;
         lastJson = json;
         last = r.body;
         render(last);
@@ -197,7 +197,7 @@ async function resendLink() {
   try {
     const r = await api(`/api/v1/orders/${encodeURIComponent(orderId)}/resend`, { method: 'POST', body: {} });
     if (r.status === 202 || r.status === 200) {
-      const to = r.body && r.body.sent_to;
+      const to = r.body?.sent_to;
       status.textContent = `A new link is on its way${to ? ` to ${to}` : ''}. Links sent earlier no longer work.`;
       lastJson = '';
       const keep = status.textContent;

@@ -4,10 +4,6 @@ use coopreg_shared::{ErrorCode, Problem, Problems};
 use serde::Serialize;
 use worker::{Response, Result};
 
-/// Bodies larger than this are refused before parsing.
-#[allow(dead_code)] // used by the API routes
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
 pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response> {
     let mut response = Response::from_json(body)?.with_status(status);
     response.headers_mut().set("cache-control", "no-store")?;

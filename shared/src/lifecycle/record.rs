@@ -582,13 +582,6 @@ impl DomainRecord {
         format!("domain:{}", self.name.ascii)
     }
 
-    /// True when `handle` is one of the domain's contacts.
-    pub fn uses_contact(&self, handle: &str) -> bool {
-        [&self.owner, &self.admin, &self.tech, &self.billing]
-            .into_iter()
-            .any(|contact| contact == handle)
-    }
-
     pub fn has_status(&self, status: ClientStatus) -> bool {
         self.client_statuses.contains(&status)
     }

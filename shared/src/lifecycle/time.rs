@@ -39,16 +39,6 @@ pub fn add_years(at: Timestamp, years: u32) -> Timestamp {
         )
 }
 
-/// `at` minus `years` calendar years (same fallback as [`add_years`]).
-pub fn sub_years(at: Timestamp, years: u32) -> Timestamp {
-    DateTime::from_timestamp(at, 0)
-        .and_then(|date| date.checked_sub_months(Months::new(years.saturating_mul(12))))
-        .map_or_else(
-            || at.saturating_sub(i64::from(years).saturating_mul(365 * DAY)),
-            |date| date.timestamp(),
-        )
-}
-
 /// The UTC calendar year of `at` (what `EXPIRATION` of `RenewDomain` names).
 pub fn year_of(at: Timestamp) -> i64 {
     DateTime::from_timestamp(at, 0).map_or(1970 + at / (365 * DAY), |date| i64::from(date.year()))
@@ -78,7 +68,6 @@ mod tests {
     fn calendar_years_clamp_the_leap_day() {
         // 2025-02-28T12:00:00Z
         assert_eq!(add_years(LEAP_DAY, 1), 1_740_744_000);
-        assert_eq!(sub_years(add_years(LEAP_DAY, 4), 4), LEAP_DAY);
         assert_eq!(year_of(LEAP_DAY), 2024);
         assert_eq!(year_of(add_years(LEAP_DAY, 10)), 2034);
     }
@@ -86,7 +75,6 @@ mod tests {
     #[test]
     fn out_of_range_saturates_instead_of_panicking() {
         assert_eq!(add_years(i64::MAX - 1, 10), i64::MAX);
-        assert_eq!(sub_years(i64::MIN + 1, 10), i64::MIN);
         assert!(year_of(i64::MAX) > 1_000_000);
     }
 }

@@ -30,7 +30,6 @@ pub const CONTENT_TYPE: &str = "text/plain; charset=UTF-8";
 /// spaces removed: `registration expiration date` → `REGISTRATIONEXPIRATIONDATE`).
 pub mod prop {
     pub const ADMIN_CONTACT: &str = "admin contact";
-    pub const AMOUNT: &str = "amount";
     pub const AUTH: &str = "auth";
     pub const BILLING_CONTACT: &str = "billing contact";
     pub const CITY: &str = "city";
@@ -40,9 +39,6 @@ pub mod prop {
     pub const COUNTRY: &str = "country";
     pub const CREATED_BY: &str = "created by";
     pub const CREATED_DATE: &str = "created date";
-    pub const CREDIT: &str = "credit";
-    pub const CREDIT_THRESHOLD: &str = "credit threshold";
-    pub const CURRENCY: &str = "currency";
     pub const DELETION_DATE: &str = "deletion date";
     pub const DOMAIN: &str = "domain";
     pub const DOMAIN_CHECK: &str = "domaincheck";
@@ -72,11 +68,9 @@ pub mod prop {
     pub const REGISTRAR: &str = "registrar";
     pub const REGISTRATION_EXPIRATION_DATE: &str = "registration expiration date";
     pub const RENEWAL_DATE: &str = "renewal date";
-    pub const RENEWALMODE: &str = "renewalmode";
     pub const REQUEST_DATE: &str = "request date";
     pub const REQUESTING_REGISTRAR: &str = "requesting registrar";
     pub const RGP_STATUS: &str = "rgp status";
-    pub const ROID: &str = "roid";
     pub const SESSIONID: &str = "sessionid";
     pub const STATE: &str = "state";
     pub const STATUS: &str = "status";
@@ -85,7 +79,6 @@ pub mod prop {
     pub const TOTAL: &str = "total";
     pub const TRANSFER_LOCK: &str = "transfer lock";
     pub const TRANSFER_STATUS: &str = "transfer status";
-    pub const TRANSFERMODE: &str = "transfermode";
     pub const UPDATED_BY: &str = "updated by";
     pub const UPDATED_DATE: &str = "updated date";
     pub const VALIDATED: &str = "validated";
@@ -96,7 +89,6 @@ pub mod prop {
     /// `.coop` registrant verification: 1 when the owner is verified, 0 otherwise (seed 000).
     /// Lower case like the 2024 captures (`x-domain-roid`); the SDK upper-cases it.
     pub const X_COOP_VERIFICATION: &str = "x-coop-verification";
-    pub const X_COOP_ELIGIBILITY: &str = "x-coop-eligibility";
     pub const X_IDN_LANGUAGE: &str = "x-idn-language";
 }
 
