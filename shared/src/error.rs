@@ -148,6 +148,9 @@ pub enum ErrorCode {
     IdempotencyConflict,
     /// The transfer auth code is wrong.
     AuthCodeInvalid,
+    /// A new auth code equal to another domain's current one (auth codes are unique per
+    /// domain; which domain is not said).
+    AuthCodeInUse,
     /// `EXPIRATION` is not the domain's current expiration year (guards retried renewals).
     ExpirationMismatch,
     /// The domain has a pending transfer, which must be decided first.
@@ -194,6 +197,7 @@ impl ErrorCode {
             ErrorCode::SignatureInvalid => "signature_invalid",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
             ErrorCode::AuthCodeInvalid => "auth_code_invalid",
+            ErrorCode::AuthCodeInUse => "auth_code_in_use",
             ErrorCode::ExpirationMismatch => "expiration_mismatch",
             ErrorCode::TransferPending => "transfer_pending",
             ErrorCode::NoTransferPending => "no_transfer_pending",
@@ -284,7 +288,7 @@ impl ErrorCode {
             NotFound => 404,
             NotYours => 403,
             NameTaken | NameReserved | StatusProhibits | IdempotencyConflict
-            | ExpirationMismatch | TransferPending | NoTransferPending => 409,
+            | ExpirationMismatch | TransferPending | NoTransferPending | AuthCodeInUse => 409,
             AuthCodeInvalid | AllocationTokenInvalid => 403,
             AuthenticationFailed | SignatureInvalid => 401,
             RateLimited => 429,
@@ -320,6 +324,8 @@ impl ErrorCode {
             TokenInvalid | TokenExpired => (531, "Authorization failed"),
             IdempotencyConflict => (549, "Command failed"),
             AuthCodeInvalid => (531, "Authorization failed"),
+            // The value is refused, not its syntax: "choose another".
+            AuthCodeInUse => (541, "Invalid attribute value"),
             // A retried RenewDomain names last year's EXPIRATION; resellers' clients handle
             // 541 as "the attribute is wrong", which it is (542 is for modify commands).
             ExpirationMismatch => (541, "Invalid attribute value"),
@@ -448,6 +454,7 @@ mod tests {
             ErrorCode::PeriodExceeded,
             ErrorCode::IdempotencyConflict,
             ErrorCode::AuthCodeInvalid,
+            ErrorCode::AuthCodeInUse,
             ErrorCode::ExpirationMismatch,
             ErrorCode::TransferPending,
             ErrorCode::NoTransferPending,
@@ -533,6 +540,7 @@ mod tests {
             (ErrorCode::NotFound, 545),
             (ErrorCode::NotYours, 531),
             (ErrorCode::AuthCodeInvalid, 531),
+            (ErrorCode::AuthCodeInUse, 541),
             (ErrorCode::StatusProhibits, 552),
             (ErrorCode::PeriodExceeded, 556),
             (ErrorCode::ExpirationMismatch, 541),

@@ -19,6 +19,8 @@ const PREFIX: &str = "sealed:v1:";
 const SEALED_KEYS: [&str; 2] = ["auth_code", "next_auth_code"];
 
 static CIPHER: OnceLock<Aes256Gcm> = OnceLock::new();
+/// The key of the auth codes' lookup index (the same secret, used as an HMAC key).
+static INDEX_KEY: OnceLock<Vec<u8>> = OnceLock::new();
 
 /// Loads the key from the environment once per isolate. The dev-tools build falls back to a
 /// fixed development key; a production deploy without `AUTH_CODE_KEY` refuses to store.
@@ -41,6 +43,7 @@ pub fn init(env: &Env) -> Result<()> {
     let cipher = Aes256Gcm::new_from_slice(&key)
         .map_err(|_| Error::RustError("AUTH_CODE_KEY must be 32 bytes".into()))?;
     let _ = CIPHER.set(cipher);
+    let _ = INDEX_KEY.set(key);
     Ok(())
 }
 
@@ -98,6 +101,15 @@ fn walk(value: &mut Value, transform: &dyn Fn(&str) -> Result<String>) -> Result
         _ => {}
     }
     Ok(())
+}
+
+/// The lookup index of an auth code ([`coopreg_shared::lifecycle::auth_code_index`]) under
+/// `AUTH_CODE_KEY`: stored with each domain, never the code itself.
+pub fn auth_index(code: &str) -> Result<String> {
+    let key = INDEX_KEY
+        .get()
+        .ok_or_else(|| Error::RustError("seal::init was not called".into()))?;
+    Ok(coopreg_shared::lifecycle::auth_code_index(key, code))
 }
 
 /// Seals the secret fields of a record about to be stored.

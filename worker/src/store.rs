@@ -221,6 +221,16 @@ pub async fn due_domains(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Do
     .await
 }
 
+/// Domains stored before their auth code had a lookup index (migration 0010), for cron to
+/// write again with it.
+pub async fn domains_without_auth_index(db: &D1Database, limit: u32) -> Result<Vec<DomainRecord>> {
+    records(
+        db.prepare("SELECT record FROM domains WHERE auth_index IS NULL LIMIT ?1")
+            .bind(&[limit.into()])?,
+    )
+    .await
+}
+
 const CONTACT_INSERT: &str =
     "INSERT INTO contacts (handle, reseller_id, verification, token_hash, due_at, updated_at, record, rev, email_key)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -281,8 +291,8 @@ pub fn add_contact_if_new(db: &D1Database, contact: &ContactRecord) -> Result<D1
 
 const DOMAIN_COLUMNS: &str =
     "(name, unicode, reseller_id, owner, state, due_at, expires_at, transfer_token_hash, record, rev,
-      approval_token_hash, unconfirmed_web, roid)";
-const DOMAIN_VALUES: &str = "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+      approval_token_hash, unconfirmed_web, roid, auth_index)";
+const DOMAIN_VALUES: &str = "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 fn domain_values(
     statement: D1PreparedStatement,
@@ -302,7 +312,19 @@ fn domain_values(
         opt_str(domain.approval_token_hash()),
         i32::from(domain.is_unconfirmed_web_order()).into(),
         domain.roid().into(),
+        crate::seal::auth_index(domain.auth_code.as_str())?.into(),
     ])
+}
+
+/// True when a domain other than `except` has the auth code whose index is `index`
+/// ([`crate::seal::auth_index`]); says nothing about which.
+pub async fn auth_code_in_use(db: &D1Database, index: &str, except: &str) -> Result<bool> {
+    let found = db
+        .prepare("SELECT 1 AS hit FROM domains WHERE auth_index = ?1 AND name <> ?2 LIMIT 1")
+        .bind(&[index.into(), except.into()])?
+        .first::<serde_json::Value>(None)
+        .await?;
+    Ok(found.is_some())
 }
 
 /// Writes a domain (insert, or update of the revision that was read).
@@ -315,7 +337,8 @@ pub fn put_domain(db: &D1Database, domain: &DomainRecord) -> Result<D1PreparedSt
                expires_at = excluded.expires_at, transfer_token_hash = excluded.transfer_token_hash,
                record = excluded.record, rev = excluded.rev,
                approval_token_hash = excluded.approval_token_hash,
-               unconfirmed_web = excluded.unconfirmed_web, roid = excluded.roid"
+               unconfirmed_web = excluded.unconfirmed_web, roid = excluded.roid,
+               auth_index = excluded.auth_index"
         )),
         &next_revision(domain, |d| &mut d.revision),
     )

@@ -17,11 +17,14 @@
 
 use super::effect::{Actor, EmailKind, Event, Outcome};
 use super::guard::{
-    ensure_no_client_status, ensure_no_pending_transfer, ensure_not_deleted, ensure_sponsor,
+    ensure_no_client_status, ensure_no_pending_transfer, ensure_no_server_status,
+    ensure_not_deleted, ensure_sponsor,
 };
 use super::link::issue_link;
 use super::owner_domains::activated;
-use super::record::{ClientStatus, ContactRecord, DomainRecord, HoldReason, Verification};
+use super::record::{
+    ClientStatus, ContactRecord, DomainRecord, HoldReason, ServerStatus, Verification,
+};
 use super::secret::{halves, RandomBytes};
 use super::tick::advance;
 use super::work::Work;
@@ -61,6 +64,7 @@ pub(crate) fn check(
     ensure_sponsor(domain, reseller)?;
     ensure_not_deleted(domain, "an owner change")?;
     ensure_no_pending_transfer(domain, "an owner change")?;
+    ensure_no_server_status(domain, ServerStatus::ServerUpdateProhibited, "an update")?;
     ensure_no_client_status(domain, ClientStatus::ClientUpdateProhibited, "an update")?;
     if new_owner.reseller != reseller {
         return Err(Problems::one(Problem::new(

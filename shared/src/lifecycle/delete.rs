@@ -2,7 +2,7 @@
 //!
 //! Rules:
 //! - only the sponsor; not with `clientDeleteProhibited`, not while a transfer is pending,
-//!   not when already deleted;
+//!   not when already deleted; not under the registry lock's `serverDeleteProhibited`;
 //! - ACTIVE or PROCESSING within the 5-day add grace period: the name is freed at once;
 //! - otherwise (ACTIVE, PROCESSING, HELD — also within the 45-day auto-renew grace):
 //!   REDEMPTION for 30 days (restorable), then PENDING DELETE for 5 days, then free.
@@ -12,14 +12,15 @@
 //! [`staff_delete`]: registry staff delete any domain (seed 001: a domain found ineligible is
 //! held, then deleted from the registry console). The same steps as the sponsor's delete,
 //! with the staff identity in the history; the sponsor's `clientDeleteProhibited` does not
-//! bind the registry. Errors: `not_yours` (not registry staff), `status_prohibits` (already
+//! bind the registry, but its own `serverDeleteProhibited` does (staff lift it first). Errors: `not_yours` (not registry staff), `status_prohibits` (already
 //! deleted), `transfer_pending`, `not_found`.
 
 use super::effect::{Actor, Outcome};
 use super::guard::{
-    ensure_no_client_status, ensure_no_pending_transfer, ensure_not_deleted, ensure_sponsor,
+    ensure_no_client_status, ensure_no_pending_transfer, ensure_no_server_status,
+    ensure_not_deleted, ensure_sponsor,
 };
-use super::record::{ClientStatus, DomainRecord, DomainState};
+use super::record::{ClientStatus, DomainRecord, DomainState, ServerStatus};
 use super::staff_decision::registry_domain_work;
 use super::tick::advance;
 use super::time::REDEMPTION;
@@ -35,6 +36,7 @@ pub fn delete(domain: &DomainRecord, reseller: &str, now: Timestamp) -> Result<O
     ensure_sponsor(current, reseller)?;
     ensure_not_deleted(current, "a delete")?;
     ensure_no_pending_transfer(current, "a delete")?;
+    ensure_no_server_status(current, ServerStatus::ServerDeleteProhibited, "a delete")?;
     ensure_no_client_status(current, ClientStatus::ClientDeleteProhibited, "a delete")?;
     let actor = Actor::Reseller(reseller.to_string());
     delete_now(work, actor, "deleted")
@@ -51,6 +53,7 @@ pub fn staff_delete(
     let current = work.first_domain()?;
     ensure_not_deleted(current, "a delete")?;
     ensure_no_pending_transfer(current, "a delete")?;
+    ensure_no_server_status(current, ServerStatus::ServerDeleteProhibited, "a delete")?;
     Ok(delete_now(work, actor.clone(), "deleted by registry staff")?.with_note(&actor, note))
 }
 

@@ -1,6 +1,6 @@
 //! Checks shared by several commands, each with its one error.
 
-use super::record::{ClientStatus, DomainRecord, DomainState};
+use super::record::{ClientStatus, DomainRecord, DomainState, ServerStatus};
 use super::time::MAX_YEARS;
 use crate::error::{ErrorCode, Problem, Problems};
 
@@ -59,6 +59,23 @@ pub(crate) fn ensure_no_client_status(
     if domain.has_status(status) {
         Err(status_prohibits(format!(
             "{} has {}: {command} is refused. Remove the status first.",
+            domain.name.unicode,
+            status.as_str()
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// Refuses when registry staff set `status` on the domain (registry lock).
+pub(crate) fn ensure_no_server_status(
+    domain: &DomainRecord,
+    status: ServerStatus,
+    command: &str,
+) -> Result<(), Problems> {
+    if domain.has_server_status(status) {
+        Err(status_prohibits(format!(
+            "{} has {} (registry lock): {command} is refused. Only the registry can lift it.",
             domain.name.unicode,
             status.as_str()
         )))

@@ -31,6 +31,7 @@
 //! | [`issue_allocation_token`] | staff let one reserved name be registered |
 //! | [`staff_decision`](staff_decision()) | registry approves or rejects a contact |
 //! | [`staff_hold`](staff_hold()) / [`staff_release`] | HELD(staff) and back |
+//! | [`registry_lock`](registry_lock()) | staff set/clear `server*Prohibited` (registry lock) |
 //! | [`identical_contact`] | `AddContact`: the reseller's existing contact with identical data |
 //! | [`modify_contact`](modify_contact()) | contact data; material change → re-verification |
 //! | [`change_owner`](change_owner()) / [`modify_domain`](modify_domain()) | domain changes |
@@ -57,6 +58,7 @@ mod modify_domain;
 mod owner_domains;
 mod record;
 mod register;
+mod registry_lock;
 mod renew;
 mod request_new_link;
 mod restore;
@@ -88,14 +90,15 @@ pub use modify_contact::modify_contact;
 pub use modify_domain::{modify_domain, DomainChanges};
 pub use record::{
     Approval, AuthCode, AutoRenew, Certification, Channel, ClientStatus, ContactRecord,
-    DomainRecord, DomainState, HoldReason, PendingTransfer, Revision, Verification,
+    DomainRecord, DomainState, HoldReason, PendingTransfer, Revision, ServerStatus, Verification,
 };
 pub use register::{register, NewDomain};
+pub use registry_lock::registry_lock;
 pub use renew::renew;
 pub use request_new_link::request_new_link;
 pub use restore::restore;
 pub use roid::{legacy_roid, new_roid};
-pub use secret::{token_hash, token_invalid, RandomBytes};
+pub use secret::{auth_code_index, token_hash, token_invalid, RandomBytes};
 pub use staff_decision::{staff_decision, Decision};
 pub use staff_hold::{staff_hold, staff_release};
 pub use tick::{project, project_domain, tick, Projection};

@@ -2,11 +2,14 @@
 //! DNSSEC DS records, client statuses, transfer lock, auth code, and (through [`super::change_owner`]) owner.
 //!
 //! Rules:
-//! - only the sponsor; not while deleted (redemption, pending delete);
+//! - only the sponsor; not while deleted (redemption, pending delete); not under the registry
+//!   lock's `serverUpdateProhibited`;
 //! - with `clientUpdateProhibited` set, only a change that removes it is accepted (and then
 //!   the whole change applies);
 //! - an owner change follows [`super::change_owner`];
-//! - a new auth code is 8–64 printable ASCII characters without spaces;
+//! - a new auth code is 8–64 printable ASCII characters without spaces, and unique: a code
+//!   that is another domain's current one is refused (the worker looks it up by a keyed
+//!   hash and passes `auth_code_in_use`; the answer never says which domain);
 //! - a change that changes nothing is not recorded.
 //!
 //! The name servers and handles arrive validated (count, syntax, existence and ownership of
@@ -15,12 +18,12 @@
 //! Random bytes: the first half makes a token if the owner change needs one.
 //!
 //! Errors: `not_yours`, `status_prohibits`, `transfer_pending` (owner change only),
-//! `invalid_value` (auth code), `not_found` (freed by now).
+//! `invalid_value` (auth code), `auth_code_in_use`, `not_found` (freed by now).
 
 use super::change_owner;
 use super::effect::{Actor, Event, Outcome};
-use super::guard::{ensure_not_deleted, ensure_sponsor, status_prohibits};
-use super::record::{AuthCode, ClientStatus, ContactRecord, DomainRecord};
+use super::guard::{ensure_no_server_status, ensure_not_deleted, ensure_sponsor, status_prohibits};
+use super::record::{AuthCode, ClientStatus, ContactRecord, DomainRecord, ServerStatus};
 use super::secret::RandomBytes;
 use super::tick::advance;
 use super::work::Work;
@@ -43,6 +46,9 @@ pub struct DomainChanges<'a> {
     pub remove_statuses: Vec<ClientStatus>,
     pub transfer_lock: Option<bool>,
     pub auth_code: Option<String>,
+    /// True when `auth_code` is the current auth code of another domain (the worker's
+    /// lookup by keyed hash).
+    pub auth_code_in_use: bool,
 }
 
 /// Applies `changes` to `domain` for `reseller`.
@@ -62,6 +68,7 @@ pub fn modify_domain(
     let current = work.first_domain()?.clone();
     ensure_sponsor(&current, reseller)?;
     ensure_not_deleted(&current, "an update")?;
+    ensure_no_server_status(&current, ServerStatus::ServerUpdateProhibited, "an update")?;
     if current.has_status(ClientStatus::ClientUpdateProhibited)
         && !changes
             .remove_statuses
@@ -74,6 +81,13 @@ pub fn modify_domain(
     }
     if let Some(code) = &changes.auth_code {
         check_auth_code(code)?;
+        if changes.auth_code_in_use && !current.auth_code.matches(code) {
+            return Err(Problems::one(Problem::new(
+                ErrorCode::AuthCodeInUse,
+                "auth",
+                "This auth code cannot be used; choose another (auth codes are unique per domain).",
+            )));
+        }
     }
     let owner_change = match (changes.owner, work.first_contact()) {
         (Some(_), Ok(owner)) if owner.handle != current.owner => {

@@ -457,6 +457,43 @@ impl ClientStatus {
     }
 }
 
+/// Server statuses registry staff set (registry lock, [`super::registry_lock`]); every
+/// command of a reseller or the web honours them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ServerStatus {
+    /// No transfer request is accepted.
+    ServerTransferProhibited,
+    /// No delete (by the sponsor or by registry staff) is accepted.
+    ServerDeleteProhibited,
+    /// No change of the domain (ModifyDomain, owner change, restore) is accepted.
+    ServerUpdateProhibited,
+}
+
+impl ServerStatus {
+    pub const ALL: [ServerStatus; 3] = [
+        ServerStatus::ServerTransferProhibited,
+        ServerStatus::ServerDeleteProhibited,
+        ServerStatus::ServerUpdateProhibited,
+    ];
+
+    /// The EPP status value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServerStatus::ServerTransferProhibited => "serverTransferProhibited",
+            ServerStatus::ServerDeleteProhibited => "serverDeleteProhibited",
+            ServerStatus::ServerUpdateProhibited => "serverUpdateProhibited",
+        }
+    }
+
+    /// Parses the EPP value (exact spelling).
+    pub fn from_epp(value: &str) -> Option<ServerStatus> {
+        ServerStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == value)
+    }
+}
+
 /// An automatic renewal still inside its 45-day grace period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AutoRenew {
@@ -492,6 +529,9 @@ pub struct DomainRecord {
     pub state: DomainState,
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub client_statuses: BTreeSet<ClientStatus>,
+    /// The registry lock's statuses, set only by registry staff.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub server_statuses: BTreeSet<ServerStatus>,
     pub transfer_lock: bool,
     pub auth_code: AuthCode,
     /// End of the 5-day add grace period, while it lasts.
@@ -546,6 +586,10 @@ impl DomainRecord {
         self.client_statuses.contains(&status)
     }
 
+    pub fn has_server_status(&self, status: ServerStatus) -> bool {
+        self.server_statuses.contains(&status)
+    }
+
     /// The EPP status values: `ok` alone, or the state's server status plus the client ones.
     pub fn epp_statuses(&self) -> Vec<&'static str> {
         let mut statuses = Vec::new();
@@ -561,6 +605,7 @@ impl DomainRecord {
         if self.nameservers.is_empty() {
             statuses.push("inactive");
         }
+        statuses.extend(self.server_statuses.iter().map(|status| status.as_str()));
         statuses.extend(self.client_statuses.iter().map(|status| status.as_str()));
         if statuses.is_empty() {
             statuses.push("ok");

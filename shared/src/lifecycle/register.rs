@@ -157,6 +157,7 @@ pub fn register(
         expires: add_years(now, order.period),
         state,
         client_statuses: BTreeSet::new(),
+        server_statuses: Default::default(),
         transfer_lock: order.transfer_lock,
         auth_code: AuthCode::new(new_auth_code(&auth_bytes)),
         add_grace_until: Some(now.saturating_add(ADD_GRACE)),

@@ -1,15 +1,16 @@
 //! The sponsoring reseller restores a deleted domain (`RestoreDomain`).
 //!
 //! Rules:
-//! - only the sponsor; only in REDEMPTION (not in PENDING DELETE);
+//! - only the sponsor; only in REDEMPTION (not in PENDING DELETE); not under the registry
+//!   lock's `serverUpdateProhibited` (a restore is an update, RFC 3915);
 //! - the domain returns to the state it had when deleted (a hold stays a hold). If it
 //!   expired meanwhile, the next step renews it automatically.
 //!
 //! Errors: `not_yours`, `status_prohibits`, `not_found` (freed by now).
 
 use super::effect::{Actor, Outcome};
-use super::guard::{ensure_sponsor, status_prohibits};
-use super::record::{DomainRecord, DomainState};
+use super::guard::{ensure_no_server_status, ensure_sponsor, status_prohibits};
+use super::record::{DomainRecord, DomainState, ServerStatus};
 use super::tick::advance;
 use super::work::Work;
 use crate::error::Problems;
@@ -21,6 +22,7 @@ pub fn restore(domain: &DomainRecord, reseller: &str, now: Timestamp) -> Result<
     advance(&mut work);
     let current = work.first_domain()?;
     ensure_sponsor(current, reseller)?;
+    ensure_no_server_status(current, ServerStatus::ServerUpdateProhibited, "a restore")?;
     let DomainState::Redemption { previous, .. } = &current.state else {
         return Err(status_prohibits(format!(
             "{} is {}: only a domain in redemption can be restored.",

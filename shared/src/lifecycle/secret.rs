@@ -43,6 +43,28 @@ pub(crate) fn new_auth_code(bytes: &[u8; 16]) -> String {
     format!("coop{digit}-{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// The lookup index of an auth code: lower-case hex HMAC-SHA256 under `key` (a secret the
+/// worker holds), so that two domains with the same code can be found without storing
+/// anything a reader of the database could test guesses against. The worker stores it with
+/// each domain and looks a reseller's new `AUTH` up by it (auth codes are unique per domain).
+pub fn auth_code_index(key: &[u8], code: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mac) => mac,
+        // HMAC takes keys of any length; this arm is never taken.
+        Err(_) => return token_hash(code),
+    };
+    mac.update(b"coopreg auth code index v1\0");
+    mac.update(code.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        hex.push(char::from_digit(u32::from(byte & 0x0f), 16).unwrap_or('0'));
+    }
+    hex
+}
+
 /// The stored form of a token: lower-case hex SHA-256. The worker looks tokens up by it.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());

@@ -3,9 +3,10 @@
 //! Rules:
 //! - the losing (sponsoring) reseller, or the owner/admin with the link's token, may approve;
 //! - completion: the gaining reseller becomes the sponsor; expiry + 1 year, capped so the
-//!   unexpired term stays within 10 years; the domain gets the new auth code drawn at request
-//!   time (the old one stops working); an auto-renew grace ends (the transfer replaces it);
-//!   ACTIVE;
+//!   unexpired term stays within 10 years; within the 45-day auto-renew grace the automatic
+//!   renewal's year is reversed first (+1 year in total from the expiry before it, seed 003);
+//!   the domain gets the new auth code drawn at request time (the old one stops working); the
+//!   auto-renew grace ends (the transfer replaces it); ACTIVE;
 //! - after 5 days without answer the same completion happens by itself ([`super::tick`]).
 //!
 //! Errors: `no_transfer_pending`, `not_yours` (another reseller), `token_invalid`,
@@ -100,8 +101,13 @@ pub(crate) fn complete_transfer(
         return;
     };
     let transfer = transfer.clone();
-    let cap = max_expiry(at).max(domain.expires);
-    domain.expires = add_years(domain.expires, 1).min(cap);
+    // Within the auto-renew grace the transfer's year replaces the automatic one.
+    let base = match domain.auto_renew {
+        Some(grace) if at < grace.grace_until => grace.previous_expiry,
+        _ => domain.expires,
+    };
+    let cap = max_expiry(at).max(base);
+    domain.expires = add_years(base, 1).min(cap);
     domain.reseller = transfer.gaining_reseller;
     domain.auth_code = transfer.next_auth_code;
     domain.auto_renew = None;

@@ -3,7 +3,7 @@
 //! Rules:
 //! - the requester is not already the sponsor;
 //! - the auth code is right (compared in constant time);
-//! - no `clientTransferProhibited`, no transfer lock; only an ACTIVE domain (not PROCESSING,
+//! - no `serverTransferProhibited` (registry lock), no `clientTransferProhibited`, no transfer lock; only an ACTIVE domain (not PROCESSING,
 //!   held, deleted or already pending transfer);
 //! - the domain becomes PENDING TRANSFER, approved automatically 5 days later; the owner and
 //!   the admin (once if they share an address) get an e-mail whose link approves or denies;
@@ -16,10 +16,11 @@
 
 use super::effect::{Actor, Email, EmailKind, Outcome};
 use super::guard::{
-    ensure_no_client_status, ensure_no_pending_transfer, ensure_not_deleted, status_prohibits,
+    ensure_no_client_status, ensure_no_pending_transfer, ensure_no_server_status,
+    ensure_not_deleted, status_prohibits,
 };
 use super::record::{
-    AuthCode, ClientStatus, ContactRecord, DomainRecord, DomainState, PendingTransfer,
+    AuthCode, ClientStatus, ContactRecord, DomainRecord, DomainState, PendingTransfer, ServerStatus,
 };
 use super::secret::{halves, new_auth_code, new_token, token_hash, RandomBytes};
 use super::tick::advance;
@@ -60,6 +61,11 @@ pub fn transfer_request(
     }
     ensure_not_deleted(current, "a transfer")?;
     ensure_no_pending_transfer(current, "a new transfer request")?;
+    ensure_no_server_status(
+        current,
+        ServerStatus::ServerTransferProhibited,
+        "a transfer",
+    )?;
     ensure_no_client_status(
         current,
         ClientStatus::ClientTransferProhibited,

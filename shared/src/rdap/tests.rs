@@ -75,6 +75,7 @@ fn domain_record(unicode: &str, language: Option<&str>, state: DomainState) -> D
         expires: NOW + 335 * DAY,
         state,
         client_statuses: Default::default(),
+        server_statuses: Default::default(),
         transfer_lock: false,
         auth_code: crate::lifecycle::AuthCode::new("secret-auth-code"),
         roid: "D0123456789ABCDEF0123-COOP".into(),

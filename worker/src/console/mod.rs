@@ -9,7 +9,10 @@
 //! - `GET /staff/contacts/{handle}`, `POST …/decision` (`decision=approve|reject`):
 //!   `lifecycle::staff_decision`; closes the contact's review items.
 //! - `GET /staff/domains/{name}`, `POST …/hold|release|delete` (`note`; delete also needs
-//!   `confirm=yes`): `staff_hold`, `staff_release`, `staff_delete`.
+//!   `confirm=yes`): `staff_hold`, `staff_release`, `staff_delete`; `POST
+//!   …/set-<status>|clear-<status>` (`note`) for the registry lock's
+//!   `serverTransferProhibited`, `serverDeleteProhibited`, `serverUpdateProhibited`:
+//!   `registry_lock`.
 //! - `GET /staff/search?q=`: domains by name prefix, contacts by handle, e-mail or
 //!   organisation prefix.
 //! - `GET /staff/reserved`, `POST /staff/reserved` (`name`): the names the registry keeps,
@@ -246,6 +249,7 @@ fn done_notice(done: Option<&str>) -> String {
         }
         Some("held") => "The domain is on serverHold.",
         Some("released") => "The hold is lifted.",
+        Some("locked") => "The registry lock is changed.",
         Some("deleted") => "The domain is deleted.",
         Some("daily") => "The zone and the escrow deposit were produced.",
         Some("reconciled") => "The name server was compared with the registry and repaired.",
@@ -615,6 +619,19 @@ async fn domain_page(
             Some("why it is held"),
         ));
     }
+    for status in lifecycle::ServerStatus::ALL {
+        let (verb, label) = if domain.has_server_status(status) {
+            ("clear", "Clear")
+        } else {
+            ("set", "Set")
+        };
+        forms.push_str(&action_form(
+            &format!("{base}/{verb}-{}", status.as_str()),
+            &format!("{label} {}", status.as_str()),
+            false,
+            Some("why (registry lock)"),
+        ));
+    }
     forms.push_str(&view::delete_form(&format!("{base}/delete")));
     let nameservers: String = domain
         .nameservers
@@ -682,7 +699,21 @@ async fn domain_action(
     let note = query_value(form, "note").unwrap_or_default();
     let note: String = note.chars().take(500).collect();
     let actor = Actor::Staff(staff.id.clone());
+    let lock = |verb: &str| {
+        action
+            .strip_prefix(verb)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .and_then(lifecycle::ServerStatus::from_epp)
+    };
     let (result, done) = match action {
+        _ if lock("set").is_some() || lock("clear").is_some() => {
+            let set: Vec<_> = lock("set").into_iter().collect();
+            let clear: Vec<_> = lock("clear").into_iter().collect();
+            (
+                lifecycle::registry_lock(&domain, actor, &set, &clear, &note, now),
+                "locked",
+            )
+        }
         "hold" => (lifecycle::staff_hold(&domain, actor, &note, now), "held"),
         "release" => (
             lifecycle::staff_release(&domain, actor, &note, now),

@@ -11,12 +11,14 @@
 //!   replace the DS set when either is given; all empty removes it
 //!   ([`reseller_ds_records`](coopreg_shared::validate::reseller_ds_records));
 //! - statuses: `STATUS#` is the full set of client statuses, `ADDSTATUS#` / `DELSTATUS#`
-//!   change it; `TRANSFERLOCK`, `AUTH` (a new auth code) as given; `X-WHOISPRIVACY=0` changes
+//!   change it; `TRANSFERLOCK`, `AUTH` (a new auth code, unique per domain: looked up by
+//!   its keyed index, `store::auth_code_in_use`) as given; `X-WHOISPRIVACY=0` changes
 //!   nothing;
 //! - only the sponsor (checked before the contacts are looked at).
 //!
 //! Errors: `545` unknown domain or contact, `531` another reseller's domain or contact,
-//! `552` deleted or `clientUpdateProhibited`, `553` owner change during a transfer,
+//! `552` deleted, `clientUpdateProhibited` or `serverUpdateProhibited` (registry lock), `553`
+//! owner change during a transfer, `541` an `AUTH` another domain has,
 //! `504`/`505`/`541` from the field rules.
 
 use coopreg_shared::lifecycle::{self, ClientStatus, DomainChanges};
@@ -67,6 +69,14 @@ pub async fn modify_domain(call: &Call<'_>) -> Result<Response> {
     let [admin, tech, billing] = roles;
 
     let (add_statuses, remove_statuses) = status_changes(call);
+    // Auth codes are unique per domain: look the new one up by its keyed index.
+    let auth_code_in_use = match request.param("AUTH") {
+        Some(code) => {
+            let index = crate::seal::auth_index(code)?;
+            store::auth_code_in_use(&call.db, &index, &found.current.name.ascii).await?
+        }
+        None => false,
+    };
     let changes = DomainChanges {
         owner: owner
             .as_ref()
@@ -80,6 +90,7 @@ pub async fn modify_domain(call: &Call<'_>) -> Result<Response> {
         remove_statuses,
         transfer_lock: request.param("TRANSFERLOCK").map(|lock| lock == "1"),
         auth_code: request.param("AUTH").map(str::to_string),
+        auth_code_in_use,
     };
     let outcome = attempt!(lifecycle::modify_domain(
         &found.stored,

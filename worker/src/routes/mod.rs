@@ -26,6 +26,7 @@ fn allowed_methods(rest: &[&str]) -> Option<&'static str> {
         ["orders"]
         | ["orders", _, "resend"]
         | ["staff", "contacts", _, "decision"]
+        | ["staff", "domains", _, "lock"]
         | ["callbacks", "verification"] => Some("POST"),
         _ => None,
     }
@@ -62,6 +63,9 @@ pub async fn handle(req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, ["api", "v1", "availability"]) => orders::availability(&req, &env).await,
         (Method::Post, ["api", "v1", "staff", "contacts", handle, "decision"]) => {
             staff_api::decision(req, handle, &env, &ctx).await
+        }
+        (Method::Post, ["api", "v1", "staff", "domains", name, "lock"]) => {
+            staff_api::lock(req, name, &env, &ctx).await
         }
         (Method::Post, ["api", "v1", "callbacks", "verification"]) => {
             callback::verification(req, &env, &ctx).await

@@ -1,6 +1,11 @@
-//! `POST /api/v1/staff/contacts/{handle}/decision`: registry staff approve or reject a
-//! registrant (`{"decision": "approve"|"reject", "reason": "..."}`), authenticated with a
-//! staff account (HTTP Basic). The decision and the staff member's identity go into the
+//! The staff JSON API, authenticated with a staff account (HTTP Basic):
+//! - `POST /api/v1/staff/contacts/{handle}/decision`: registry staff approve or reject a
+//!   registrant (`{"decision": "approve"|"reject", "reason": "..."}`);
+//! - `POST /api/v1/staff/domains/{name}/lock`: the registry lock
+//!   (`{"set": [...], "clear": [...], "note": "..."}` with `serverTransferProhibited`,
+//!   `serverDeleteProhibited`, `serverUpdateProhibited`; `lifecycle::registry_lock`).
+//!
+//! Each decision or lock, with the staff member's identity, goes into the
 //! history (staff-only; the public order page says "registry").
 //!
 //! A browser caches Basic credentials and would send them with a cross-site form, so the
@@ -8,7 +13,7 @@
 //! (`coopreg_shared::request_guard`): 415 `unsupported_media_type`, 403 `cross_origin`,
 //! checked before anything else.
 
-use coopreg_shared::lifecycle::{Actor, Decision};
+use coopreg_shared::lifecycle::{self, Actor, Decision, ServerStatus};
 use coopreg_shared::limits::Burst;
 use coopreg_shared::{ErrorCode, Problem, Problems};
 use worker::{Context, Env, Request, Response, Result};
@@ -98,13 +103,144 @@ pub async fn decision(
     env: &Env,
     ctx: &Context,
 ) -> Result<Response> {
-    let own_origin = crate::console::session::own_origin(&req)?;
+    let account = match staff_account(&req, env).await? {
+        Ok(account) => account,
+        Err(response) => return Ok(response),
+    };
+    let body = match super::orders::read_body(&mut req, 16 * 1024).await? {
+        Ok(body) => body,
+        Err(response) => return Ok(response),
+    };
+    let (_, decision) = match parse_decision(&body) {
+        Ok(parsed) => parsed,
+        Err(problems) => return http::problems(&problems),
+    };
+    apply_decision(env, ctx, handle, decision, Actor::Staff(account.id)).await
+}
+
+/// The body of `POST /api/v1/staff/domains/{name}/lock`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LockBody {
+    #[serde(default)]
+    set: Vec<String>,
+    #[serde(default)]
+    clear: Vec<String>,
+    #[serde(default)]
+    note: String,
+}
+
+/// Parses a lock body: the statuses to set and to clear, and the note.
+fn parse_lock(
+    body: &[u8],
+) -> std::result::Result<(Vec<ServerStatus>, Vec<ServerStatus>, String), Problems> {
+    let parsed: LockBody = serde_json::from_slice(body).map_err(|error| {
+        Problems::one(Problem::new(
+            ErrorCode::MalformedInput,
+            "",
+            format!(
+                "Send JSON {{\"set\": [...], \"clear\": [...], \"note\": \"...\"}} with \
+                 serverTransferProhibited, serverDeleteProhibited or serverUpdateProhibited \
+                 ({error})."
+            ),
+        ))
+    })?;
+    let mut problems = Problems::default();
+    let mut parse = |field: &str, values: &[String]| -> Vec<ServerStatus> {
+        let mut out = Vec::new();
+        for value in values {
+            match ServerStatus::from_epp(value) {
+                Some(status) => out.push(status),
+                None => problems.push(Problem::new(
+                    ErrorCode::InvalidValue,
+                    field,
+                    "Each status must be serverTransferProhibited, serverDeleteProhibited or \
+                     serverUpdateProhibited.",
+                )),
+            }
+        }
+        out
+    };
+    let set = parse("set", &parsed.set);
+    let clear = parse("clear", &parsed.clear);
+    if parsed.note.chars().count() > 500 || parsed.note.chars().any(char::is_control) {
+        problems.push(Problem::new(
+            ErrorCode::InvalidValue,
+            "note",
+            "The note must be at most 500 characters without control characters.",
+        ));
+    }
+    if set.is_empty() && clear.is_empty() && problems.is_empty() {
+        problems.push(Problem::new(
+            ErrorCode::Required,
+            "set",
+            "Name at least one status to set or clear.",
+        ));
+    }
+    if problems.is_empty() {
+        Ok((set, clear, parsed.note))
+    } else {
+        Err(problems)
+    }
+}
+
+/// `POST /api/v1/staff/domains/{name}/lock`: registry staff set and clear the registry lock's
+/// server statuses (`lifecycle::registry_lock`); answers the domain's EPP statuses.
+pub async fn lock(mut req: Request, name: &str, env: &Env, ctx: &Context) -> Result<Response> {
+    let account = match staff_account(&req, env).await? {
+        Ok(account) => account,
+        Err(response) => return Ok(response),
+    };
+    let body = match super::orders::read_body(&mut req, 16 * 1024).await? {
+        Ok(body) => body,
+        Err(response) => return Ok(response),
+    };
+    let (set, clear, note) = match parse_lock(&body) {
+        Ok(parsed) => parsed,
+        Err(problems) => return http::problems(&problems),
+    };
+    let db = store::db(env)?;
+    let now = clock::now(&db).await?;
+    let name = name.to_ascii_lowercase();
+    let Some(domain) = store::domain(&db, &name).await? else {
+        return http::problem(
+            ErrorCode::NotFound,
+            "domain",
+            &format!("There is no domain {name}."),
+        );
+    };
+    let outcome =
+        match lifecycle::registry_lock(&domain, Actor::Staff(account.id), &set, &clear, &note, now)
+        {
+            Ok(outcome) => outcome,
+            Err(problems) => return http::problems(&problems),
+        };
+    apply::outcome(env, ctx, &db, &outcome, now).await?;
+    let current = outcome.domain(&name).unwrap_or(&domain);
+    http::json(
+        200,
+        &serde_json::json!({
+            "domain": current.name.ascii,
+            "server_statuses": current.server_statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            "epp_statuses": current.epp_statuses(),
+        }),
+    )
+}
+
+/// Checks a staff API request: JSON from no foreign origin (415/403, before anything else),
+/// HTTP Basic staff credentials (401), burst-limited per client address (429). The answer
+/// to send instead when it fails.
+async fn staff_account(
+    req: &Request,
+    env: &Env,
+) -> Result<std::result::Result<crate::auth::Account, Response>> {
+    let own_origin = crate::console::session::own_origin(req)?;
     if let Err(problem) = coopreg_shared::request_guard::json_from_own_origin(
         req.headers().get("content-type")?.as_deref(),
         req.headers().get("origin")?.as_deref(),
         &own_origin,
     ) {
-        return http::problems(&Problems::one(problem));
+        return http::problems(&Problems::one(problem)).map(Err);
     }
     let db = store::db(env)?;
     let now = clock::now(&db).await?;
@@ -118,14 +254,14 @@ pub async fn decision(
         response
             .headers_mut()
             .set("www-authenticate", "Basic realm=\"coop registry staff\"")?;
-        return Ok(response);
+        return Ok(Err(response));
     };
     // Every Basic-authenticated call is a staff login: burst-limited per client IP address.
-    if let Some(over) = crate::limits::burst(env, &req, Burst::StaffLogin).await? {
-        return http::over_limit(&over);
+    if let Some(over) = crate::limits::burst(env, req, Burst::StaffLogin).await? {
+        return http::over_limit(&over).map(Err);
     }
-    let client_ip = crate::limits::client_ip(&req);
-    let account = match auth::check_password(
+    let client_ip = crate::limits::client_ip(req);
+    match auth::check_password(
         &db,
         AccountKind::Staff,
         &login,
@@ -135,17 +271,8 @@ pub async fn decision(
     )
     .await?
     {
-        Ok(account) => account,
-        Err(auth::Refused::Throttled(over)) => return http::over_limit(&over),
-        Err(auth::Refused::Failed(problem)) => return http::problems(&Problems::one(problem)),
-    };
-    let body = match super::orders::read_body(&mut req, 16 * 1024).await? {
-        Ok(body) => body,
-        Err(response) => return Ok(response),
-    };
-    let (_, decision) = match parse_decision(&body) {
-        Ok(parsed) => parsed,
-        Err(problems) => return http::problems(&problems),
-    };
-    apply_decision(env, ctx, handle, decision, Actor::Staff(account.id)).await
+        Ok(account) => Ok(Ok(account)),
+        Err(auth::Refused::Throttled(over)) => http::over_limit(&over).map(Err),
+        Err(auth::Refused::Failed(problem)) => http::problems(&Problems::one(problem)).map(Err),
+    }
 }

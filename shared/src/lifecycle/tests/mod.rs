@@ -6,6 +6,7 @@ mod commands;
 mod errors;
 mod fixtures;
 mod props;
+mod registry_lock;
 mod secrets;
 mod table;
 mod time_steps;

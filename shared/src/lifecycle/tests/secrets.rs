@@ -72,3 +72,20 @@ fn auth_codes_are_random_per_domain_and_change_on_transfer() {
         assert!(code.chars().any(|c| c.is_ascii_punctuation()));
     }
 }
+
+#[test]
+fn auth_code_index_is_keyed_and_stable() {
+    let index = auth_code_index(b"key one", "Shared-Code-1");
+    assert_eq!(index.len(), 64);
+    assert!(index
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    assert_eq!(
+        index,
+        auth_code_index(b"key one", "Shared-Code-1"),
+        "stable"
+    );
+    assert_ne!(index, auth_code_index(b"key two", "Shared-Code-1"), "keyed");
+    assert_ne!(index, auth_code_index(b"key one", "Shared-Code-2"));
+    assert_ne!(index, token_hash("Shared-Code-1"), "not the plain SHA-256");
+}

@@ -1,0 +1,312 @@
+// Issue 15 (slice): the registry lock and unique auth codes, whole system. Registry staff set
+// serverTransferProhibited / serverDeleteProhibited / serverUpdateProhibited through the staff
+// JSON API; the reseller API (raw HTTP, /api/call.cgi) refuses the commands they bar with 552,
+// StatusDomain and RDAP show them, the history records them; after staff clear them the same
+// commands go through. A reseller-set AUTH that another domain has is refused with 541.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { startWorker, outbox, api, advanceDays, ROOT } from "../harness.mjs";
+import { staffSession } from "../registry_fixtures.mjs";
+
+const worker = await startWorker();
+const url = worker.url;
+
+function createReseller(id) {
+  const out = execFileSync(
+    "node",
+    [
+      join(ROOT, "scripts", "admin.mjs"),
+      "create-reseller",
+      "--id",
+      id,
+      "--name",
+      `Reseller ${id}`,
+      "--persist-to",
+      worker.state,
+    ],
+    { cwd: ROOT },
+  ).toString();
+  return JSON.parse(out.trim().split("\n").pop()).password;
+}
+
+const resellers = { one: "lock-one", two: "lock-two" };
+const passwords = { one: createReseller(resellers.one), two: createReseller(resellers.two) };
+const staff = JSON.parse(
+  execFileSync(
+    "node",
+    [
+      join(ROOT, "scripts", "admin.mjs"),
+      "create-staff",
+      "--id",
+      "locksmith",
+      "--name",
+      "Locksmith",
+      "--persist-to",
+      worker.state,
+    ],
+    { cwd: ROOT },
+  )
+    .toString()
+    .trim()
+    .split("\n")
+    .pop(),
+);
+const staffAuth = { authorization: `Basic ${Buffer.from(`locksmith:${staff.password}`).toString("base64")}` };
+
+async function call(who, fields) {
+  const form = new URLSearchParams({ s_login: resellers[who], s_pw: passwords[who], ...fields });
+  const response = await fetch(`${url}/api/call.cgi`, {
+    method: "POST",
+    body: form.toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+  assert.equal(response.status, 200);
+  const text = await response.text();
+  const code = Number(/^code = (\d+)$/m.exec(text)?.[1]);
+  const props = {};
+  for (const [, name, , value] of text.matchAll(/^property\[([^\]]+)\]\[(\d+)\] = (.*)$/gm)) {
+    if (!props[name]) props[name] = [];
+    props[name].push(value);
+  }
+  return { code, props, text };
+}
+
+function unique(prefix) {
+  return `${prefix}-${process.pid}-${Math.floor(Math.random() * 1e9)}`;
+}
+
+/** An ACTIVE domain of reseller one with a verified owner; returns its name. */
+async function activeDomain() {
+  const email = `${unique("lock")}@example.org`;
+  const added = await call("one", {
+    command: "AddContact",
+    firstname: "Anna",
+    lastname: "Berg",
+    organization: "Example eG",
+    street0: "Weg 1",
+    city: "Berlin",
+    zip: "10115",
+    country: "DE",
+    phone: "+49.301234567",
+    email,
+  });
+  assert.equal(added.code, 200, added.text);
+  const handle = added.props.contact[0];
+  const name = `${unique("lk")}.coop`;
+  const created = await call("one", {
+    command: "AddDomain",
+    domain: name,
+    period: "1",
+    ownercontact0: handle,
+    admincontact0: handle,
+    techcontact0: handle,
+    billingcontact0: handle,
+    nameserver0: "ns1.example.net",
+    nameserver1: "ns2.example.net",
+    "X-COOP-ELIGIBILITY": "1",
+  });
+  assert.equal(created.code, 200, created.text);
+  const verify = (await outbox(url)).find((m) => m.to.includes(email)).links.find((l) => l.includes("/verify/"));
+  await fetch(`${verify}/confirm`, { method: "POST", redirect: "manual" });
+  assert.equal((await call("one", { command: "StatusDomain", domain: name })).props.status[0], "ACTIVE");
+  return name;
+}
+
+const lock = (name, body, headers = staffAuth) =>
+  api(url, `/api/v1/staff/domains/${name}/lock`, { method: "POST", body, headers });
+
+test("staff lock: each server status refuses its reseller commands with 552 until cleared", async () => {
+  const name = await activeDomain();
+  const auth = (await call("one", { command: "StatusDomain", domain: name })).props.auth[0];
+
+  const locked = await lock(name, {
+    set: ["serverTransferProhibited", "serverDeleteProhibited", "serverUpdateProhibited"],
+    note: "dispute",
+  });
+  assert.equal(locked.status, 200, locked.text);
+  assert.deepEqual(locked.body.server_statuses, [
+    "serverTransferProhibited",
+    "serverDeleteProhibited",
+    "serverUpdateProhibited",
+  ]);
+
+  const status = await call("one", { command: "StatusDomain", domain: name });
+  for (const s of ["serverTransferProhibited", "serverDeleteProhibited", "serverUpdateProhibited"]) {
+    assert.ok(status.props.status.includes(s), `StatusDomain shows ${s}: ${status.text}`);
+  }
+  const rdap = await fetch(`${url}/rdap/domain/${name}`);
+  assert.equal(rdap.status, 200);
+  const rdapStatus = (await rdap.json()).status;
+  for (const s of ["server transfer prohibited", "server delete prohibited", "server update prohibited"]) {
+    assert.ok(rdapStatus.includes(s), `RDAP shows ${s}: ${rdapStatus}`);
+  }
+
+  const transfer = await call("two", { command: "TransferDomain", domain: name, auth });
+  assert.equal(transfer.code, 552, transfer.text);
+  assert.match(transfer.text, /serverTransferProhibited/);
+  const modify = await call("one", { command: "ModifyDomain", domain: name, transferlock: "1" });
+  assert.equal(modify.code, 552, modify.text);
+  assert.match(modify.text, /serverUpdateProhibited/);
+  const remove = await call("one", { command: "DeleteDomain", domain: name });
+  assert.equal(remove.code, 552, remove.text);
+  assert.match(remove.text, /serverDeleteProhibited/);
+  assert.equal(
+    (await call("one", { command: "StatusDomain", domain: name })).props.status[0],
+    "ACTIVE",
+    "nothing changed",
+  );
+
+  const history = await worker.d1(
+    `SELECT actor, reason, note FROM events WHERE object = 'domain:${name}' AND reason LIKE 'registry lock:%' ORDER BY id`,
+  );
+  assert.equal(history.length, 1, JSON.stringify(history));
+  assert.equal(history[0].actor, "staff:locksmith");
+  assert.equal(history[0].note, "dispute");
+
+  // Cleared one by one, each command goes through.
+  assert.equal((await lock(name, { clear: ["serverUpdateProhibited"] })).status, 200);
+  assert.equal((await call("one", { command: "ModifyDomain", domain: name, transferlock: "0" })).code, 200);
+  assert.equal(
+    (await call("two", { command: "TransferDomain", domain: name, auth })).code,
+    552,
+    "still transfer-locked",
+  );
+  assert.equal((await lock(name, { clear: ["serverTransferProhibited"] })).status, 200);
+  const moved = await call("two", { command: "TransferDomain", domain: name, auth });
+  assert.equal(moved.code, 200, moved.text);
+  assert.equal((await call("two", { command: "TransferDomain", domain: name, action: "CANCEL" })).code, 200);
+  assert.equal((await call("one", { command: "DeleteDomain", domain: name })).code, 552, "still delete-locked");
+  const cleared = await lock(name, { clear: ["serverDeleteProhibited"] });
+  assert.equal(cleared.status, 200);
+  assert.deepEqual(cleared.body.server_statuses, []);
+  assert.equal((await call("one", { command: "DeleteDomain", domain: name })).code, 200);
+});
+
+test("the staff lock API needs staff, JSON from its own origin, and known statuses", async () => {
+  const name = await activeDomain();
+  assert.equal((await lock(name, { set: ["serverDeleteProhibited"] }, {})).status, 401);
+  const wrongType = await lock(name, "set=serverDeleteProhibited", {
+    ...staffAuth,
+    "content-type": "application/x-www-form-urlencoded",
+  });
+  assert.equal(wrongType.status, 415, wrongType.text);
+  const foreign = await lock(
+    name,
+    { set: ["serverDeleteProhibited"] },
+    { ...staffAuth, origin: "https://evil.example" },
+  );
+  assert.equal(foreign.status, 403, foreign.text);
+  const unknown = await lock(name, { set: ["clientHold"] });
+  assert.equal(unknown.status, 422, unknown.text);
+  assert.equal(unknown.body.errors?.[0]?.field ?? unknown.body.field, "set", unknown.text);
+  const empty = await lock(name, {});
+  assert.equal(empty.status, 422, empty.text);
+  const missing = await lock(`${unique("nope")}.coop`, { set: ["serverDeleteProhibited"] });
+  assert.equal(missing.status, 404, missing.text);
+  const status = await call("one", { command: "StatusDomain", domain: name });
+  assert.ok(!status.props.status.some((s) => s.startsWith("server")), "nothing was set");
+});
+
+test("a reseller-set AUTH that another domain has is refused with 541, naming no domain", async () => {
+  const first = await activeDomain();
+  const second = await activeDomain();
+  const code = `Shared-${Math.floor(Math.random() * 1e9)}`;
+  assert.equal((await call("one", { command: "ModifyDomain", domain: first, auth: code })).code, 200);
+  const refused = await call("one", { command: "ModifyDomain", domain: second, auth: code });
+  assert.equal(refused.code, 541, refused.text);
+  assert.ok(!refused.text.includes(first), "the answer does not name the other domain");
+  assert.notEqual((await call("one", { command: "StatusDomain", domain: second })).props.auth[0], code);
+  assert.equal(
+    (await call("one", { command: "ModifyDomain", domain: first, auth: code })).code,
+    200,
+    "its own current code is no conflict",
+  );
+  const stored = (await worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`))[0].auth_index;
+  assert.match(stored, /^[0-9a-f]{64}$/, "a keyed hash is stored");
+  assert.ok(
+    !JSON.stringify(await worker.d1(`SELECT * FROM domains WHERE name = '${first}'`)).includes(code),
+    "never the code",
+  );
+});
+
+test("cron gives domains stored before migration 0010 their auth index; then the rule holds for them", async () => {
+  const first = await activeDomain();
+  const second = await activeDomain();
+  const code = `Legacy-${Math.floor(Math.random() * 1e9)}`;
+  assert.equal((await call("one", { command: "ModifyDomain", domain: first, auth: code })).code, 200);
+  // As a row written before the migration: no index (the next revision, as any write).
+  await worker.d1(
+    `UPDATE domains SET auth_index = NULL, rev = rev + 1, record = json_set(record, '$.revision', rev + 1) WHERE name = '${first}'`,
+  );
+  assert.equal((await worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`))[0].auth_index, null);
+  assert.equal(
+    (await call("one", { command: "ModifyDomain", domain: second, auth: code })).code,
+    200,
+    "without the index the code is not found",
+  );
+  assert.equal((await call("one", { command: "ModifyDomain", domain: second, auth: `${code}-b` })).code, 200);
+  await fetch(`${url}/__scheduled?cron=*/5+*+*+*+*`);
+  assert.match(
+    (await worker.d1(`SELECT auth_index FROM domains WHERE name = '${first}'`))[0].auth_index,
+    /^[0-9a-f]{64}$/,
+  );
+  assert.equal((await call("one", { command: "ModifyDomain", domain: second, auth: code })).code, 541);
+  assert.equal(
+    (await call("one", { command: "StatusDomain", domain: first })).props.auth[0],
+    code,
+    "the record is unchanged",
+  );
+});
+
+test("the console sets and clears the lock; the domain page shows it and the history", async () => {
+  const name = await activeDomain();
+  const console = await staffSession(url, { id: "locksmith", password: staff.password });
+  const before = await (await console.request(`/staff/domains/${name}`)).text();
+  assert.match(before, /Set serverDeleteProhibited/);
+  const set = await console.request(`/staff/domains/${name}/set-serverDeleteProhibited`, {
+    method: "POST",
+    form: { note: "court order 17" },
+  });
+  assert.equal(set.status, 303, await set.text());
+  const page = await (await console.request(`/staff/domains/${name}`)).text();
+  assert.match(page, /<code>[^<]*serverDeleteProhibited[^<]*<\/code>/, "EPP status shown");
+  assert.match(page, /Clear serverDeleteProhibited/);
+  assert.match(page, /registry lock: set serverDeleteProhibited/);
+  assert.match(page, /court order 17/);
+  assert.equal((await call("one", { command: "DeleteDomain", domain: name })).code, 552);
+  const foreign = await console.request(`/staff/domains/${name}/clear-serverDeleteProhibited`, {
+    method: "POST",
+    form: { note: "" },
+    headers: { origin: "https://evil.example" },
+  });
+  assert.notEqual(foreign.status, 303, "a cross-site form changes nothing");
+  assert.equal((await call("one", { command: "DeleteDomain", domain: name })).code, 552);
+  const clear = await console.request(`/staff/domains/${name}/clear-serverDeleteProhibited`, {
+    method: "POST",
+    form: { note: "" },
+  });
+  assert.equal(clear.status, 303);
+  assert.equal((await call("one", { command: "DeleteDomain", domain: name })).code, 200);
+});
+
+// Last: it moves the worker's clock a year on.
+test("a transfer completed in the auto-renew grace moves the expiry one year in total", async () => {
+  const name = await activeDomain();
+  const status = await call("one", { command: "StatusDomain", domain: name });
+  const expiry = new Date(`${status.props["registration expiration date"][0].replace(" ", "T")}Z`);
+  await advanceDays(url, 366);
+  const renewed = await call("one", { command: "StatusDomain", domain: name });
+  assert.ok(renewed.props["rgp status"]?.includes("autoRenewPeriod"), renewed.text);
+  const auth = renewed.props.auth[0];
+  assert.equal((await call("two", { command: "TransferDomain", domain: name, auth })).code, 200);
+  const approved = await call("one", { command: "TransferDomain", domain: name, action: "APPROVE" });
+  assert.equal(approved.code, 200, approved.text);
+  const after = await call("two", { command: "StatusDomain", domain: name });
+  assert.deepEqual(after.props.registrar, [resellers.two]);
+  const moved = new Date(`${after.props["registration expiration date"][0].replace(" ", "T")}Z`);
+  const plusOne = new Date(expiry);
+  plusOne.setUTCFullYear(plusOne.getUTCFullYear() + 1);
+  assert.equal(moved.toISOString(), plusOne.toISOString(), "one year after the expiry before the auto-renewal");
+});
