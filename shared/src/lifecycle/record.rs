@@ -733,8 +733,12 @@ impl DomainRecord {
                     steps.push((*at, DomainStep::RejectedDeletion));
                 }
             }
+            // Under `serverTransferProhibited` the pending transfer cannot complete: the
+            // 5-day auto-approval waits until the registry lifts the lock.
             DomainState::PendingTransfer(transfer) => {
-                steps.push((transfer.auto_approve_at, DomainStep::TransferAutoApproved))
+                if !self.has_server_status(ServerStatus::ServerTransferProhibited) {
+                    steps.push((transfer.auto_approve_at, DomainStep::TransferAutoApproved))
+                }
             }
             DomainState::Redemption { until, .. } => {
                 steps.push((*until, DomainStep::RedemptionEnds))

@@ -11,13 +11,16 @@
 //! - what the statuses refuse is checked by each command (`guard::ensure_no_server_status`):
 //!   transfer request (`serverTransferProhibited`), delete by the sponsor or by staff
 //!   (`serverDeleteProhibited`), ModifyDomain, owner change and restore
-//!   (`serverUpdateProhibited`); each refusal is `status_prohibits` (reseller 552).
+//!   (`serverUpdateProhibited`); each refusal is `status_prohibits` (reseller 552);
+//! - `serverTransferProhibited` also stops a pending transfer from completing (approval
+//!   refused, auto-approval waits, see [`super::transfer_approve`]); lifting it after the
+//!   transfer's 5 days moves the auto-approval to the lift.
 //!
 //! Errors: `not_yours` (not registry staff), `invalid_value` (a status both set and
 //! cleared), `not_found` (freed by now).
 
 use super::effect::{Actor, Event, Outcome};
-use super::record::{DomainRecord, ServerStatus};
+use super::record::{DomainRecord, DomainState, ServerStatus};
 use super::staff_decision::registry_domain_work;
 use crate::error::{ErrorCode, Problem, Problems};
 use crate::model::Timestamp;
@@ -56,6 +59,12 @@ pub fn registry_lock(
     for status in clear {
         if record.server_statuses.remove(status) {
             removed.push(status.as_str());
+        }
+    }
+    // A transfer that waited under the lock past its 5 days is approved at the lift.
+    if removed.contains(&ServerStatus::ServerTransferProhibited.as_str()) {
+        if let DomainState::PendingTransfer(transfer) = &mut record.state {
+            transfer.auto_approve_at = transfer.auto_approve_at.max(now);
         }
     }
     if added.is_empty() && removed.is_empty() {

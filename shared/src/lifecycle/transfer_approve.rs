@@ -7,13 +7,19 @@
 //!   renewal's year is reversed first (+1 year in total from the expiry before it, seed 003);
 //!   the domain gets the new auth code drawn at request time (the old one stops working); the
 //!   auto-renew grace ends (the transfer replaces it); ACTIVE;
-//! - after 5 days without answer the same completion happens by itself ([`super::tick`]).
+//! - after 5 days without answer the same completion happens by itself ([`super::tick`]);
+//! - while `serverTransferProhibited` is set (registry lock, also when set after the request)
+//!   the transfer cannot complete: approval is refused and the auto-approval waits; the
+//!   losing side may still deny, the gaining side cancel. When the registry lifts the lock
+//!   after the 5 days have passed, the auto-approval happens at the lift.
 //!
 //! Errors: `no_transfer_pending`, `not_yours` (another reseller), `token_invalid`,
+//! `status_prohibits` (registry lock),
 //! `not_found` (freed by now).
 
 use super::effect::{Actor, Outcome};
-use super::record::{DomainRecord, DomainState, PendingTransfer};
+use super::guard::ensure_no_server_status;
+use super::record::{DomainRecord, DomainState, PendingTransfer, ServerStatus};
 use super::secret::{token_invalid, token_matches};
 use super::tick::advance;
 use super::time::{add_years, max_expiry};
@@ -41,6 +47,11 @@ pub fn transfer_approve(
     let current = work.first_domain()?;
     let transfer = pending(current)?;
     let actor = check_losing_side(current, transfer, by)?;
+    ensure_no_server_status(
+        current,
+        ServerStatus::ServerTransferProhibited,
+        "completing the transfer",
+    )?;
     complete_transfer(&mut work, 0, now, actor, "transfer approved");
     Ok(work.finish())
 }

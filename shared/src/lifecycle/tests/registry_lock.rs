@@ -334,3 +334,61 @@ fn transfer_in_the_grace_after_a_ten_year_term_adds_one_year_within_the_cap() {
     assert_eq!(long.domain("beta").expires, add_years(ten, 1));
     assert!(long.domain("beta").expires <= max_expiry(ten + 2 * DAY));
 }
+
+#[test]
+fn server_transfer_prohibited_stops_a_pending_transfer_from_completing() {
+    let mut registry = Registry::new();
+    registry.active("alpha", T0);
+    transfer(&mut registry, "alpha", day(10)).unwrap();
+    // The registry locks the name while the transfer is pending.
+    registry
+        .on_domain("alpha", |d| {
+            registry_lock(
+                d,
+                staff(),
+                &[ServerStatus::ServerTransferProhibited],
+                &[],
+                "dispute",
+                day(11),
+            )
+        })
+        .unwrap();
+    // Approval by the losing reseller is refused.
+    let refused = registry.on_domain("alpha", |d| {
+        transfer_approve(d, &LosingSide::Reseller(R1.into()), day(12))
+    });
+    assert_eq!(code(&refused.unwrap_err()), ErrorCode::StatusProhibits);
+    // The 5-day auto-approval does not happen while the lock is set.
+    registry.tick(day(30));
+    let domain = registry.domain("alpha");
+    assert!(matches!(domain.state, DomainState::PendingTransfer(_)));
+    assert_eq!(domain.reseller, R1);
+    // Lifted after the 5 days: the auto-approval happens at the lift, not back-dated.
+    registry
+        .on_domain("alpha", |d| {
+            registry_lock(
+                d,
+                staff(),
+                &[],
+                &[ServerStatus::ServerTransferProhibited],
+                "",
+                day(31),
+            )
+        })
+        .unwrap();
+    assert_eq!(registry.domain("alpha").next_due(), Some(day(31)));
+    registry.tick(day(31));
+    let domain = registry.domain("alpha");
+    assert_eq!(domain.state, DomainState::Active);
+    assert_eq!(domain.reseller, R2);
+    assert_eq!(domain.updated, day(31));
+}
+
+#[test]
+fn without_the_lock_the_pending_transfer_is_approved_after_5_days() {
+    let mut registry = Registry::new();
+    registry.active("alpha", T0);
+    transfer(&mut registry, "alpha", day(10)).unwrap();
+    registry.tick(day(15));
+    assert_eq!(registry.domain("alpha").reseller, R2);
+}
