@@ -291,6 +291,46 @@ test("the console sets and clears the lock; the domain page shows it and the his
   assert.equal((await call("one", { command: "DeleteDomain", domain: name })).code, 200);
 });
 
+test("transfer completion hands the contacts over to the gaining reseller", async () => {
+  const name = await activeDomain();
+  const before = await call("one", { command: "StatusDomain", domain: name });
+  const oldOwner = before.props["owner contact"][0];
+  const auth = before.props.auth[0];
+  // Before the transfer the gaining reseller cannot read the owner.
+  assert.equal((await call("two", { command: "StatusContact", contact: oldOwner })).code, 531);
+  assert.equal((await call("two", { command: "TransferDomain", domain: name, auth })).code, 200);
+  const approved = await call("one", { command: "TransferDomain", domain: name, action: "APPROVE" });
+  assert.equal(approved.code, 200, approved.text);
+
+  const after = await call("two", { command: "StatusDomain", domain: name });
+  assert.equal(after.code, 200, after.text);
+  const newOwner = after.props["owner contact"][0];
+  assert.notEqual(newOwner, oldOwner, "the owner is a copy under a new handle");
+  assert.deepEqual(after.props["admin contact"], [newOwner], "one contact in all roles stays one");
+  // The gaining reseller reads its registrant: same data, still verified.
+  const owner = await call("two", { command: "StatusContact", contact: newOwner });
+  assert.equal(owner.code, 200, owner.text);
+  const old = await call("one", { command: "StatusContact", contact: oldOwner });
+  for (const field of ["first name", "last name", "city", "zip", "country", "email"]) {
+    assert.deepEqual(owner.props[field], old.props[field], field);
+  }
+  assert.deepEqual(owner.props.verified, ["1"]);
+  // The losing reseller cannot touch the new owner, and changing its old contact
+  // (a material change that starts a re-verification) leaves the domain alone.
+  assert.equal((await call("one", { command: "StatusContact", contact: newOwner })).code, 531);
+  assert.equal((await call("one", { command: "ModifyContact", contact: newOwner, city: "Hamburg" })).code, 531);
+  const changed = await call("one", {
+    command: "ModifyContact",
+    contact: oldOwner,
+    email: `${unique("x")}@example.org`,
+  });
+  assert.equal(changed.code, 200, changed.text);
+  await advanceDays(url, 16); // the old contact's re-verification link times out
+  const later = await call("two", { command: "StatusDomain", domain: name });
+  assert.equal(later.props.status[0], "ACTIVE", later.text);
+  assert.deepEqual((await call("two", { command: "StatusContact", contact: newOwner })).props.verified, ["1"]);
+});
+
 // Last: it moves the worker's clock a year on.
 test("a transfer completed in the auto-renew grace moves the expiry one year in total", async () => {
   const name = await activeDomain();

@@ -37,7 +37,7 @@
 //! | [`change_owner`](change_owner()) / [`modify_domain`](modify_domain()) | domain changes |
 //! | [`renew`](renew()) / [`delete`](delete()) / [`restore`](restore()) | term and deletion |
 //! | [`staff_delete`] | registry staff delete a domain |
-//! | [`transfer_request`](transfer_request()), [`transfer_approve`](transfer_approve()), [`transfer_deny`](transfer_deny()), [`transfer_cancel`](transfer_cancel()) | transfers |
+//! | [`transfer_request`](transfer_request()), [`plan_handover`](plan_handover()), [`transfer_approve`](transfer_approve()), [`transfer_deny`](transfer_deny()), [`transfer_cancel`](transfer_cancel()) | transfers |
 //! | [`tick`](tick()) / [`project`] | time passing |
 //!
 //! Records: [`ContactRecord`] with [`Verification`], [`DomainRecord`] with [`DomainState`].
@@ -71,6 +71,7 @@ pub mod time;
 mod transfer_approve;
 mod transfer_cancel;
 mod transfer_deny;
+mod transfer_handover;
 mod transfer_request;
 mod work;
 
@@ -105,7 +106,8 @@ pub use tick::{project, project_domain, tick, Projection};
 pub use transfer_approve::{transfer_approve, LosingSide};
 pub use transfer_cancel::transfer_cancel;
 pub use transfer_deny::transfer_deny;
-pub use transfer_request::transfer_request;
+pub use transfer_handover::{plan_handover, ContactHandover};
+pub use transfer_request::{transfer_request, transfer_request_handing_over};
 
 pub(crate) use time::format_time;
 

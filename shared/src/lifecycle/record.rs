@@ -244,6 +244,10 @@ pub struct PendingTransfer {
     /// The auth code the domain gets on completion, drawn at request time so that completion
     /// (also by the clock) needs no randomness. Never shown before completion.
     pub next_auth_code: AuthCode,
+    /// The domain's contacts as they move to the gaining reseller on completion
+    /// ([`super::plan_handover`]); empty: the contacts stay.
+    #[serde(default)]
+    pub handover: Vec<super::ContactHandover>,
 }
 
 /// A web order under an already verified registrant, waiting for the registrant's mailbox to

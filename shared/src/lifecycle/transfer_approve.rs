@@ -6,7 +6,8 @@
 //!   unexpired term stays within 10 years; within the 45-day auto-renew grace the automatic
 //!   renewal's year is reversed first (+1 year in total from the expiry before it, seed 003);
 //!   the domain gets the new auth code drawn at request time (the old one stops working); the
-//!   auto-renew grace ends (the transfer replaces it); ACTIVE;
+//!   auto-renew grace ends (the transfer replaces it); the contacts move to the gaining
+//!   reseller as planned at the request ([`super::transfer_handover`]); ACTIVE;
 //! - after 5 days without answer the same completion happens by itself ([`super::tick`]);
 //! - while `serverTransferProhibited` is set (registry lock, also when set after the request)
 //!   the transfer cannot complete: approval is refused and the auto-approval waits; the
@@ -23,6 +24,7 @@ use super::record::{DomainRecord, DomainState, PendingTransfer, ServerStatus};
 use super::secret::{token_invalid, token_matches};
 use super::tick::advance;
 use super::time::{add_years, max_expiry};
+use super::transfer_handover::apply_handover;
 use super::work::Work;
 use crate::error::{ErrorCode, Problem, Problems};
 use crate::model::Timestamp;
@@ -122,5 +124,6 @@ pub(crate) fn complete_transfer(
     domain.reseller = transfer.gaining_reseller;
     domain.auth_code = transfer.next_auth_code;
     domain.auto_renew = None;
+    apply_handover(work, index, &transfer.handover, at);
     work.set_state(index, DomainState::Active, at, actor, reason);
 }

@@ -25,18 +25,45 @@ use super::record::{
 use super::secret::{halves, new_auth_code, new_token, token_hash, RandomBytes};
 use super::tick::advance;
 use super::time::TRANSFER_AUTO_APPROVE;
+use super::transfer_handover::ContactHandover;
 use super::work::Work;
 use crate::error::{ErrorCode, Problem, Problems};
 use crate::model::Timestamp;
 
 /// Requests the transfer of `domain` to `gaining_reseller` with `auth_code`. `owner` and
 /// `admin` are the domain's contacts, for the e-mails.
+/// The contacts stay with the losing reseller (see [`transfer_request_handing_over`]).
 pub fn transfer_request(
     domain: &DomainRecord,
     gaining_reseller: &str,
     auth_code: &str,
     owner: &ContactRecord,
     admin: &ContactRecord,
+    random: &RandomBytes,
+    now: Timestamp,
+) -> Result<Outcome, Problems> {
+    transfer_request_handing_over(
+        domain,
+        gaining_reseller,
+        auth_code,
+        owner,
+        admin,
+        Vec::new(),
+        random,
+        now,
+    )
+}
+
+/// [`transfer_request`] whose completion hands the contacts over as `handover` plans
+/// ([`super::plan_handover`]).
+#[allow(clippy::too_many_arguments)]
+pub fn transfer_request_handing_over(
+    domain: &DomainRecord,
+    gaining_reseller: &str,
+    auth_code: &str,
+    owner: &ContactRecord,
+    admin: &ContactRecord,
+    handover: Vec<ContactHandover>,
     random: &RandomBytes,
     now: Timestamp,
 ) -> Result<Outcome, Problems> {
@@ -93,6 +120,7 @@ pub fn transfer_request(
         auto_approve_at,
         token_hash: token_hash(&token),
         next_auth_code: AuthCode::new(new_auth_code(&code_bytes)),
+        handover,
     };
     let name = current.name.clone();
     work.set_state(

@@ -128,6 +128,13 @@ impl Work {
 
     // --- changes ------------------------------------------------------------------------
 
+    pub fn add_contact(&mut self, contact: ContactRecord) {
+        self.contacts.push(Slot {
+            original: None,
+            current: Some(contact),
+        });
+    }
+
     pub fn add_domain(&mut self, domain: DomainRecord) {
         self.domains.push(Slot {
             original: None,

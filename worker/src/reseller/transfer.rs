@@ -8,6 +8,9 @@
 //!   a transfer adds one year;
 //! - `APPROVE` / `DENY` by the losing (sponsoring) reseller, `CANCEL` by the gaining one;
 //! - completion: the gaining reseller sponsors the domain, expiry + 1 year, a new auth code;
+//!   the domain's contacts move to it (`lifecycle::plan_handover`, planned at the request
+//!   with the contacts as they are then: copies under new `P-` handles, or its own contact
+//!   with identical data);
 //! - `StatusDomainTransfer` shows a pending transfer to both resellers: `transfer status`
 //!   `pending`, `registrar`, `requesting registrar`, `request date`, `execute date`.
 //!
@@ -23,7 +26,7 @@ use coopreg_shared::{ErrorCode, Problem, Problems};
 use worker::Result;
 
 use super::{attempt, Call};
-use crate::store;
+use crate::{crypto, store};
 
 pub async fn transfer_domain(call: &Call<'_>) -> Result<Response> {
     let name = attempt!(call.domain_name());
@@ -53,12 +56,45 @@ pub async fn transfer_domain(call: &Call<'_>) -> Result<Response> {
                     name.ascii
                 )));
             };
-            lifecycle::transfer_request(
+            let mut contacts = vec![owner.clone(), admin.clone()];
+            for handle in [&found.current.tech, &found.current.billing] {
+                if !contacts.iter().any(|c| c.handle == *handle) {
+                    if let Some(contact) = store::contact(&call.db, handle).await? {
+                        contacts.push(contact);
+                    }
+                }
+            }
+            let mut candidates = Vec::new();
+            let mut emails: Vec<&str> = contacts.iter().map(|c| c.info.email.as_str()).collect();
+            emails.sort_unstable();
+            emails.dedup();
+            for email in emails {
+                candidates.extend(
+                    store::reseller_contacts_with_email(&call.db, &call.reseller, email).await?,
+                );
+            }
+            let mut fresh = Vec::new();
+            for _ in 0..4 {
+                fresh.push(format!(
+                    "P-{}",
+                    hex::encode_upper(crypto::random_bytes::<8>()?)
+                ));
+            }
+            let handover = attempt!(lifecycle::plan_handover(
+                &found.current,
+                &contacts,
+                &call.reseller,
+                &candidates,
+                &fresh,
+                now,
+            ));
+            lifecycle::transfer_request_handing_over(
                 domain,
                 &call.reseller,
                 auth,
                 owner,
                 &admin,
+                handover,
                 &call.random()?,
                 now,
             )

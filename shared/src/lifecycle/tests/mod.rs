@@ -10,4 +10,5 @@ mod registry_lock;
 mod secrets;
 mod table;
 mod time_steps;
+mod transfer_handover;
 mod web_orders;
