@@ -331,6 +331,47 @@ test("transfer completion hands the contacts over to the gaining reseller", asyn
   assert.deepEqual((await call("two", { command: "StatusContact", contact: newOwner })).props.verified, ["1"]);
 });
 
+test("a transfer request may name the gaining reseller's own contacts", async () => {
+  const name = await activeDomain();
+  const before = await call("one", { command: "StatusDomain", domain: name });
+  const auth = before.props.auth[0];
+  const oldOwner = before.props["owner contact"][0];
+  const added = await call("two", {
+    command: "AddContact",
+    firstname: "Ben",
+    lastname: "Tech",
+    street0: "Gasse 3",
+    city: "Bremen",
+    zip: "28195",
+    country: "DE",
+    phone: "+49.421123456",
+    email: `${unique("tech")}@example.org`,
+  });
+  assert.equal(added.code, 200, added.text);
+  const mine = added.props.contact[0];
+  // Another reseller's contact, or one without the registrant's data as owner, is refused.
+  const foreign = await call("two", { command: "TransferDomain", domain: name, auth, admincontact0: oldOwner });
+  assert.equal(foreign.code, 531, foreign.text);
+  const otherOwner = await call("two", { command: "TransferDomain", domain: name, auth, ownercontact0: mine });
+  assert.equal(otherOwner.code, 541, otherOwner.text);
+  const requested = await call("two", {
+    command: "TransferDomain",
+    domain: name,
+    auth,
+    admincontact0: mine,
+    techcontact0: mine,
+  });
+  assert.equal(requested.code, 200, requested.text);
+  assert.equal((await call("one", { command: "TransferDomain", domain: name, action: "APPROVE" })).code, 200);
+  const after = await call("two", { command: "StatusDomain", domain: name });
+  assert.deepEqual(after.props["admin contact"], [mine]);
+  assert.deepEqual(after.props["tech contact"], [mine]);
+  const owner = after.props["owner contact"][0];
+  assert.notEqual(owner, oldOwner);
+  assert.notEqual(owner, mine);
+  assert.equal((await call("two", { command: "StatusContact", contact: owner })).code, 200);
+});
+
 // Last: it moves the worker's clock a year on.
 test("a transfer completed in the auto-renew grace moves the expiry one year in total", async () => {
   const name = await activeDomain();

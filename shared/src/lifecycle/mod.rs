@@ -106,7 +106,7 @@ pub use tick::{project, project_domain, tick, Projection};
 pub use transfer_approve::{transfer_approve, LosingSide};
 pub use transfer_cancel::transfer_cancel;
 pub use transfer_deny::transfer_deny;
-pub use transfer_handover::{plan_handover, ContactHandover};
+pub use transfer_handover::{plan_handover, ContactHandover, ContactRole};
 pub use transfer_request::{transfer_request, transfer_request_handing_over};
 
 pub(crate) use time::format_time;

@@ -586,6 +586,11 @@ const TRANSFER_DOMAIN: &[Param] = &[
     one("ACTION").kind(Kind::OneOf(&["REQUEST", "APPROVE", "DENY", "CANCEL"])),
     one("AUTH"),
     PERIOD,
+    // The gaining reseller's own contacts to use after completion (else copies are made).
+    list("OWNERCONTACT", 1).or_bare(),
+    list("ADMINCONTACT", 1).or_bare(),
+    list("TECHCONTACT", 1).or_bare(),
+    list("BILLINGCONTACT", 1).or_bare(),
     SUBUSER,
 ];
 

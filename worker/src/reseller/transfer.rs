@@ -9,8 +9,10 @@
 //! - `APPROVE` / `DENY` by the losing (sponsoring) reseller, `CANCEL` by the gaining one;
 //! - completion: the gaining reseller sponsors the domain, expiry + 1 year, a new auth code;
 //!   the domain's contacts move to it (`lifecycle::plan_handover`, planned at the request
-//!   with the contacts as they are then: copies under new `P-` handles, or its own contact
-//!   with identical data);
+//!   with the contacts as they are then: the request's `OWNERCONTACT0`/`ADMINCONTACT0`/
+//!   `TECHCONTACT0`/`BILLINGCONTACT0` (the gaining reseller's own; the owner with the
+//!   registrant's data), else its own contact with identical data, else copies under new
+//!   `P-` handles);
 //! - `StatusDomainTransfer` shows a pending transfer to both resellers: `transfer status`
 //!   `pending`, `registrar`, `requesting registrar`, `request date`, `execute date`.
 //!
@@ -18,7 +20,7 @@
 //! status forbids, `553` a transfer is already pending, `534` no transfer pending, `541`
 //! `PERIOD` other than 1.
 
-use coopreg_shared::lifecycle::{self, DomainState, LosingSide};
+use coopreg_shared::lifecycle::{self, ContactRecord, ContactRole, DomainState, LosingSide};
 use coopreg_shared::reseller::commands::TransferAction;
 use coopreg_shared::reseller::response::{format_datetime, prop};
 use coopreg_shared::reseller::Response;
@@ -80,10 +82,18 @@ pub async fn transfer_domain(call: &Call<'_>) -> Result<Response> {
                     hex::encode_upper(crypto::random_bytes::<8>()?)
                 ));
             }
+            let mut named: [Option<ContactRecord>; 4] = [None, None, None, None];
+            for (slot, role) in named.iter_mut().zip(ContactRole::ALL) {
+                let list = role.field().trim_end_matches('0');
+                if let Some(handle) = call.request.list(list).first() {
+                    *slot = Some(attempt!(call.own_contact(handle, role.field()).await?));
+                }
+            }
             let handover = attempt!(lifecycle::plan_handover(
                 &found.current,
                 &contacts,
                 &call.reseller,
+                [0, 1, 2, 3].map(|i| named.get(i).and_then(Option::as_ref)),
                 &candidates,
                 &fresh,
                 now,

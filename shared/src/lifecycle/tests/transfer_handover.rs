@@ -18,7 +18,7 @@ fn request(registry: &mut Registry, label: &str, candidates: &[ContactRecord], n
             .iter()
             .map(|handle| registry.contact(handle).clone())
             .collect();
-    let plan = plan_handover(&domain, &contacts, R2, candidates, &fresh(), now).unwrap();
+    let plan = plan_handover(&domain, &contacts, R2, [None; 4], candidates, &fresh(), now).unwrap();
     let code = domain.auth_code.as_str().to_string();
     let owner = registry.contact(&domain.owner).clone();
     let admin = registry.contact(&domain.admin).clone();
@@ -145,6 +145,72 @@ fn a_contact_not_given_is_refused() {
     let mut registry = Registry::new();
     registry.active("alpha", T0);
     let domain = registry.domain("alpha").clone();
-    let refused = plan_handover(&domain, &[], R2, &[], &fresh(), day(10));
+    let refused = plan_handover(&domain, &[], R2, [None; 4], &[], &fresh(), day(10));
     assert_eq!(code(&refused.unwrap_err()), ErrorCode::NotFound);
+}
+
+#[test]
+fn contacts_named_in_the_request_are_used_per_role() {
+    let mut registry = Registry::new();
+    registry.active("alpha", T0);
+    let domain = registry.domain("alpha").clone();
+    let contacts: Vec<ContactRecord> =
+        [&domain.owner, &domain.admin, &domain.tech, &domain.billing]
+            .iter()
+            .map(|handle| registry.contact(handle).clone())
+            .collect();
+    let old_owner = registry.contact(&domain.owner).clone();
+    let mut same = ContactRecord::new("P-SAME", R2, old_owner.info.clone(), T0);
+    same.verification = old_owner.verification.clone();
+    let unverified_same = ContactRecord::new("P-UNVER", R2, old_owner.info.clone(), T0);
+    let other = ContactRecord::new("P-OTHER", R2, info("Elsewhere", "x@else.coop"), T0);
+    let foreign = ContactRecord::new("P-FOREIGN", R1, info("Elsewhere", "x@else.coop"), T0);
+    // (named owner, named admin, expected error)
+    let rows: [(
+        Option<&ContactRecord>,
+        Option<&ContactRecord>,
+        Option<ErrorCode>,
+    ); 5] = [
+        (Some(&same), Some(&other), None),
+        (None, Some(&other), None),
+        (Some(&other), None, Some(ErrorCode::InvalidValue)),
+        (Some(&unverified_same), None, Some(ErrorCode::InvalidValue)),
+        (None, Some(&foreign), Some(ErrorCode::NotYours)),
+    ];
+    for (owner, admin, error) in rows {
+        let planned = plan_handover(
+            &domain,
+            &contacts,
+            R2,
+            [owner, admin, None, None],
+            &[],
+            &fresh(),
+            day(10),
+        );
+        match error {
+            Some(expected) => assert_eq!(code(&planned.unwrap_err()), expected),
+            None => {
+                let plan = planned.unwrap();
+                let to = |role: ContactRole| {
+                    plan.iter()
+                        .find(|step| step.role == role)
+                        .map(|step| step.to.clone())
+                };
+                assert_eq!(to(ContactRole::Admin).as_deref(), Some("P-OTHER"));
+                match owner {
+                    Some(named) => assert_eq!(to(ContactRole::Owner), Some(named.handle.clone())),
+                    None => assert!(to(ContactRole::Owner).unwrap().starts_with("P-NEW")),
+                }
+                // The tech and billing roles are copied (once per old handle).
+                assert!(to(ContactRole::Tech).unwrap().starts_with("P-NEW"));
+                let copies = plan.iter().filter(|step| step.copy.is_some()).count();
+                let distinct: std::collections::BTreeSet<_> = plan
+                    .iter()
+                    .filter(|step| step.to.starts_with("P-NEW"))
+                    .map(|step| step.to.clone())
+                    .collect();
+                assert_eq!(copies, distinct.len());
+            }
+        }
+    }
 }
