@@ -372,6 +372,23 @@ test("a transfer request may name the gaining reseller's own contacts", async ()
   assert.equal((await call("two", { command: "StatusContact", contact: owner })).code, 200);
 });
 
+test("the 5-day auto-approval in cron hands the contacts over too", async () => {
+  const name = await activeDomain();
+  const before = await call("one", { command: "StatusDomain", domain: name });
+  const oldOwner = before.props["owner contact"][0];
+  const auth = before.props.auth[0];
+  assert.equal((await call("two", { command: "TransferDomain", domain: name, auth })).code, 200);
+  await advanceDays(url, 6);
+  const after = await call("two", { command: "StatusDomain", domain: name });
+  assert.equal(after.code, 200, after.text);
+  assert.deepEqual(after.props.registrar, [resellers.two]);
+  const owner = after.props["owner contact"][0];
+  assert.notEqual(owner, oldOwner);
+  const status = await call("two", { command: "StatusContact", contact: owner });
+  assert.equal(status.code, 200, status.text);
+  assert.deepEqual(status.props.verified, ["1"]);
+});
+
 // Last: it moves the worker's clock a year on.
 test("a transfer completed in the auto-renew grace moves the expiry one year in total", async () => {
   const name = await activeDomain();
