@@ -69,12 +69,14 @@ pub fn calling_code(code: &str) -> Option<&'static str> {
     find(code).map(|c| c.calling_code)
 }
 
-/// A name folded for matching: accents dropped, ASCII lower case, only letters and digits.
+/// A name folded for matching: accents dropped, ASCII lower case, only ASCII letters and digits
+/// (every name and alias in the list is written in Latin letters; ASCII-only keeps the browser
+/// core free of Unicode letter tables).
 fn fold(value: &str) -> String {
     DecomposingNormalizerBorrowed::new_nfd()
         .normalize(value)
         .chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect()
 }
