@@ -48,7 +48,7 @@ async function fillValid(page, { domain, email }) {
   await page.fill("#owner_street1", "1 Main Street");
   await page.fill("#owner_city", "Manchester");
   await page.fill("#owner_postcode", "M1 1AA");
-  await page.fill("#owner_country", "GB");
+  await page.selectOption("#owner_country", "GB");
   await page.fill("#owner_phone", "+44.1611234567");
   await page.fill("#owner_email", email);
   await page.fill("#ns1_host", "ns1.example.net");

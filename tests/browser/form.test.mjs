@@ -146,7 +146,7 @@ async function fillOwner(page, email) {
   await page.fill("#owner_street1", "1 Main Street");
   await page.fill("#owner_city", "Manchester");
   await page.fill("#owner_postcode", "M1 1AA");
-  await page.fill("#owner_country", "GB");
+  await page.selectOption("#owner_country", "GB");
   await page.fill("#owner_phone", "+44.1611234567");
   await page.fill("#owner_email", email);
 }
@@ -496,7 +496,7 @@ describe("coopreg pages in a browser", () => {
       ["#owner_street1", "2 Side Street"],
       ["#owner_city", "Leeds"],
       ["#owner_postcode", "LS1 1AA"],
-      ["#owner_country", "GB"],
+      ["#owner_country", "United Kingdom"],
       ["#owner_phone", "+44.1131234567"],
       ["#owner_email", who.email],
     ];

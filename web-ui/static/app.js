@@ -2,18 +2,7 @@
 // types (shared core in wasm: same codes and messages as the server), checks availability,
 // and submits JSON to POST /api/v1/orders. Without the wasm core the same form still works,
 // checked by the server only. Without JavaScript the form posts to /register.
-import {
-  LANGUAGES,
-  COUNTRIES,
-  loadCore,
-  uuid,
-  api,
-  problemsOf,
-  esc,
-  fieldFor,
-  setFieldError,
-  renderSummary,
-} from "/common.js";
+import { LANGUAGES, loadCore, uuid, api, problemsOf, esc, fieldFor, setFieldError, renderSummary } from "/common.js";
 
 const ROLES = ["owner", "admin", "tech", "billing"];
 const CONTACT_FIELDS = [
@@ -464,25 +453,6 @@ function syncCriteria() {
     .join("");
 }
 
-function fillCountries() {
-  const list = document.getElementById("country-list");
-  let names = null;
-  try {
-    names = new Intl.DisplayNames([navigator.language || "en", "en"], { type: "region" });
-  } catch {
-    /* old browser */
-  }
-  list.innerHTML = COUNTRIES.map((c) => {
-    let n = "";
-    try {
-      n = names ? names.of(c) : "";
-    } catch {
-      /* unknown code */
-    }
-    return `<option value="${c}">${n && n !== c ? esc(n) : ""}</option>`;
-  }).join("");
-}
-
 // ---------------------------------------------------------------- submitting
 
 function showProblems(problems, title) {
@@ -559,7 +529,6 @@ let redrawAfterPointer = false;
 function onLeave(event) {
   const el = event.target;
   if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement)) return;
-  if (el.name?.endsWith("_country") && el.value) el.value = el.value.trim().toUpperCase();
   touch(el);
   if (pointerDown) redrawAfterPointer = true;
   else refresh();
@@ -587,7 +556,6 @@ function trackPointer() {
 async function start() {
   document.documentElement.classList.add("js");
   form.noValidate = true; // our messages replace the browser's
-  fillCountries();
   syncSameAsOwner();
   setupNameservers();
   idnGroup.hidden = true;

@@ -6,8 +6,10 @@
 //!   empty strings count as absent (`required`);
 //! - free text: surrounding spaces dropped, no control characters, NFC (`not_normalized`,
 //!   NFC form suggested), length limits (`too_long`);
-//! - country: ISO 3166-1 alpha-2 ([`crate::validate::country`], `invalid_country`);
-//! - phone and fax: `+CC.NUMBER` ([`crate::validate::phone`], `invalid_phone`);
+//! - country: ISO 3166-1 alpha-2, typed as a code, an English name or an alias
+//!   ([`crate::validate::country`], `invalid_country`);
+//! - phone and fax: written the usual ways, stored as `+CC.NUMBER`, a local number with the
+//!   country's calling code ([`crate::validate::phone`], `invalid_phone`);
 //! - e-mail: [`crate::validate::email`] (`invalid_email`);
 //! - the owner must not be a privacy/proxy service ([`crate::validate::privacy`],
 //!   `privacy_service`).
@@ -243,8 +245,26 @@ pub(crate) fn validate_raw_contact(
         check_country,
         problems,
     );
-    let phone = checked(raw.phone, ContactField::Phone, true, check_phone, problems);
-    let fax = checked(raw.fax, ContactField::Fax, false, check_phone, problems);
+    // A local number takes the calling code of the contact's country.
+    let phone_in =
+        |value: Option<&str>, field: ContactField, needed: bool, problems: &mut Problems| {
+            match present(value) {
+                Some(value) => check_phone(value, "", country.as_deref())
+                    .map_err(|mut problem| {
+                        problem.field = names.field(field);
+                        problems.push(problem);
+                    })
+                    .ok(),
+                None => {
+                    if needed {
+                        required(field, problems);
+                    }
+                    None
+                }
+            }
+        };
+    let phone = phone_in(raw.phone, ContactField::Phone, true, problems);
+    let fax = phone_in(raw.fax, ContactField::Fax, false, problems);
     let email = checked(raw.email, ContactField::Email, true, check_email, problems);
     if problems.errors.len() != before {
         return None;

@@ -108,13 +108,18 @@ fn field_rules() {
             vec![(p("postcode"), TooLong)],
         ),
         (
-            with("country", json!("Germany")),
+            with("country", json!("Germny")),
             ContactRole::Owner,
             vec![(p("country"), InvalidCountry)],
         ),
+        (
+            with("country", json!("Germany")),
+            ContactRole::Owner,
+            vec![],
+        ),
         (with("country", json!("de")), ContactRole::Owner, vec![]),
         (
-            with("phone", json!("030 1234567")),
+            with("phone", json!("030 1")),
             ContactRole::Owner,
             vec![(p("phone"), InvalidPhone)],
         ),
@@ -215,5 +220,53 @@ fn registrant_check() {
             .errors[0]
             .code,
         ErrorCode::PrivacyService
+    );
+}
+
+/// A country typed by name and a phone written the usual way are stored in the registry's form;
+/// a local number takes the chosen country's calling code.
+#[test]
+fn country_and_phone_are_normalised() {
+    let cases = [
+        (
+            "Germany",
+            "+49 89 12345678",
+            "",
+            "DE",
+            "+49.8912345678",
+            None,
+        ),
+        (
+            "deutschland",
+            "(089) 12345678",
+            "089 1234 5679",
+            "DE",
+            "+49.8912345678",
+            Some("+49.8912345679"),
+        ),
+        ("UK", "020 7946 0000", "", "GB", "+44.2079460000", None),
+        ("us", "0049-89-12345678", "", "US", "+49.8912345678", None),
+    ];
+    for (country, phone, fax, want_country, want_phone, want_fax) in cases {
+        let mut value = with("country", json!(country));
+        value["phone"] = json!(phone);
+        value["fax"] = json!(fax);
+        let contact = validate_contact(&value, ContactRole::Owner, "contacts.owner").unwrap();
+        assert_eq!(contact.country, want_country, "{country}");
+        assert_eq!(contact.phone, want_phone, "{phone}");
+        assert_eq!(contact.fax.as_deref(), want_fax, "{fax}");
+    }
+    // A local number with an unknown country: both fields are reported, by name.
+    let mut value = with("country", json!("Atlantis"));
+    value["phone"] = json!("(089) 12345678");
+    assert_eq!(
+        problems_of(&value, ContactRole::Owner),
+        vec![
+            (
+                "contacts.owner.country".to_string(),
+                ErrorCode::InvalidCountry
+            ),
+            ("contacts.owner.phone".to_string(), ErrorCode::InvalidPhone),
+        ]
     );
 }

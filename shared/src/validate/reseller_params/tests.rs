@@ -102,12 +102,12 @@ fn contact_parameters() {
             vec![(f("ZIP"), Required)],
         ),
         (
-            with(good_contact(), "COUNTRY", Some("UK")),
+            with(good_contact(), "COUNTRY", Some("EU")),
             true,
             vec![(f("COUNTRY"), InvalidCountry)],
         ),
         (
-            with(good_contact(), "PHONE", Some("+49 30 1234567")),
+            with(good_contact(), "PHONE", Some("+999 30 1234567")),
             true,
             vec![(f("PHONE"), InvalidPhone)],
         ),
@@ -274,9 +274,9 @@ fn order_contact(field: &str, value: &str) -> Value {
 fn same_rules_on_both_paths() {
     let contact_cases = [
         ("email", "EMAIL", "info@@example"),
-        ("phone", "PHONE", "+49 30 1234567"),
+        ("phone", "PHONE", "+999 30 1234567"),
         ("fax", "FAX", "+999.1234"),
-        ("country", "COUNTRY", "UK"),
+        ("country", "COUNTRY", "Germny"),
         ("city", "CITY", "Ber\tlin"),
         ("postcode", "ZIP", "12345678901234567890"),
         ("first_name", "FIRSTNAME", ""),
