@@ -121,6 +121,16 @@ export function createStaff(worker, id = "alice", name = "Alice Registry") {
   return JSON.parse(out);
 }
 
+/** Creates a reseller account with scripts/admin.mjs; returns its password. */
+export function createReseller(worker, id, name = `Reseller ${id}`) {
+  const out = execFileSync(
+    "node",
+    [join(ROOT, "scripts", "admin.mjs"), "create-reseller", "--id", id, "--name", name, "--persist-to", worker.state],
+    { cwd: ROOT },
+  ).toString();
+  return JSON.parse(out.trim().split("\n").pop()).password;
+}
+
 /** Logs in through the console's form; returns a fetch helper that sends the session cookie. */
 export async function staffSession(url, { id, password }) {
   const response = await fetch(`${url}/staff/login`, {

@@ -8,31 +8,13 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { startWorker, outbox, api, advanceDays, ROOT } from "../harness.mjs";
-import { staffSession } from "../registry_fixtures.mjs";
+import { createReseller, staffSession } from "../registry_fixtures.mjs";
 
 const worker = await startWorker();
 const url = worker.url;
 
-function createReseller(id) {
-  const out = execFileSync(
-    "node",
-    [
-      join(ROOT, "scripts", "admin.mjs"),
-      "create-reseller",
-      "--id",
-      id,
-      "--name",
-      `Reseller ${id}`,
-      "--persist-to",
-      worker.state,
-    ],
-    { cwd: ROOT },
-  ).toString();
-  return JSON.parse(out.trim().split("\n").pop()).password;
-}
-
 const resellers = { one: "lock-one", two: "lock-two" };
-const passwords = { one: createReseller(resellers.one), two: createReseller(resellers.two) };
+const passwords = { one: createReseller(worker, resellers.one), two: createReseller(worker, resellers.two) };
 const staff = JSON.parse(
   execFileSync(
     "node",

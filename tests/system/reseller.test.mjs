@@ -4,34 +4,16 @@
 // answer page).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { startWorker, outbox, ROOT } from "../harness.mjs";
+import { createReseller } from "../registry_fixtures.mjs";
 
 const worker = await startWorker();
 const url = worker.url;
 
-/** Creates a reseller account in the worker's database; returns its password. */
-function createReseller(id) {
-  const out = execFileSync(
-    "node",
-    [
-      join(ROOT, "scripts", "admin.mjs"),
-      "create-reseller",
-      "--id",
-      id,
-      "--name",
-      `Reseller ${id}`,
-      "--persist-to",
-      worker.state,
-    ],
-    { cwd: ROOT },
-  ).toString();
-  return JSON.parse(out.trim().split("\n").pop()).password;
-}
-
 const resellers = { one: "reseller-one", two: "reseller-two" };
-const passwords = { one: createReseller(resellers.one), two: createReseller(resellers.two) };
+const passwords = { one: createReseller(worker, resellers.one), two: createReseller(worker, resellers.two) };
 
 /** One API call as flat form fields; returns { code, description, props, text }. */
 async function call(who, fields, { method = "POST", path = "/api/call.cgi" } = {}) {
